@@ -1,0 +1,136 @@
+"""The one exception hierarchy of the core package.
+
+Every error says what went wrong *and what to do next*, because the person reading it is usually
+looking at a failed overnight run, not at our source. Messages pass through `redact_text`, so an
+exception can never carry a SAS signature or key into a log, a Prefect artifact or a report.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from doctranslate.redaction import redact_text
+
+
+class DocTranslateError(Exception):
+    """Base of everything doctranslate raises on purpose."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = redact_text(message)
+        self.hint = redact_text(hint) if hint else None
+        super().__init__(self.message if not self.hint else f"{self.message} — {self.hint}")
+
+
+class ConfigurationError(DocTranslateError):
+    """A setting is missing or invalid; the message names the environment variable to set."""
+
+
+class BadInputError(DocTranslateError):
+    """Input the user gave (a file, a language, a request field) cannot be used as it is."""
+
+
+class ServiceError(DocTranslateError):
+    """The translation service answered with an error.
+
+    `code` is the top-level error code (`InvalidRequest`, or the gateway's HTTP-status string such as
+    `"429"`), `inner_code` the specific one (`InvalidDocumentAccessLevel`, `TargetFileAlreadyExists`),
+    which is what callers should match on.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        code: str | None = None,
+        inner_code: str | None = None,
+        request_id: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.inner_code = inner_code
+        self.request_id = request_id
+        super().__init__(message, hint=hint if hint is not None else hint_for(inner_code or code))
+
+    @property
+    def most_specific_code(self) -> str | None:
+        return self.inner_code or self.code
+
+
+class AuthenticationError(ServiceError):
+    """401/403 from the translator: wrong key, wrong endpoint, token without access, or a free tier."""
+
+
+class NotFoundError(ServiceError):
+    """404: the batch or document id does not exist on this translator resource."""
+
+
+class InvalidRequestError(ServiceError):
+    """400: the service rejected the request body or parameters synchronously."""
+
+
+class RetryExhaustedError(ServiceError):
+    """Retries ran out on a throttled (429), unavailable (5xx) or unreachable service."""
+
+
+class BatchFailedError(ServiceError):
+    """The batch ended `ValidationFailed` (storage access, checked after the 202) or `Failed`."""
+
+    def __init__(
+        self,
+        batch_id: str,
+        status: str,
+        message: str,
+        *,
+        code: str | None = None,
+        inner_code: str | None = None,
+    ) -> None:
+        self.batch_id = batch_id
+        self.status = status
+        super().__init__(f"batch {batch_id} ended {status}: {message}", code=code, inner_code=inner_code)
+
+
+# Plain-language next steps per service error code. Codes come from real recordings and the
+# published catalogue (api-facts §5.2); unknown codes get no hint rather than a guess.
+_HINTS: Final[dict[str, str]] = {
+    "InvalidDocumentAccessLevel": (
+        "the source SAS needs read and list permission (sp=rl), must not be expired, and must be a "
+        "container SAS for a folder job; with managed identity, grant 'Storage Blob Data Contributor'"
+    ),
+    "InvalidTargetDocumentAccessLevel": (
+        "the target SAS needs write and list permission (sp=wl) on the target container and must not "
+        "be expired; with managed identity, grant 'Storage Blob Data Contributor'"
+    ),
+    "TargetFileAlreadyExists": (
+        "the service never overwrites an output; re-run with --on-existing skip (keep it), overwrite "
+        "(delete it first), version (write under a new prefix) or fail"
+    ),
+    "NoTranslatableText": "the document is empty or contains no text to translate (e.g. scanned images only)",
+    "SASTokenInvalid": "a SAS token in the request is malformed or signed with the wrong key; generate a new one",
+    "Unauthorized": (
+        "check DOCTRANSLATE_TRANSLATOR_KEY (or the Entra ID role 'Cognitive Services User') and that the "
+        "endpoint is your resource's custom domain https://<name>.cognitiveservices.azure.com"
+    ),
+    "401": (
+        "the key was refused: check DOCTRANSLATE_TRANSLATOR_KEY and that the endpoint is your resource's "
+        "custom domain https://<name>.cognitiveservices.azure.com"
+    ),
+    "403": "access denied: Document Translation needs a Standard (S1) or higher tier, not the free F0 tier",
+    "ResourceNotFound": "no batch or document with that id exists on this translator resource",
+    "429": "the service is throttling requests; lower the poll rate or the number of concurrent runs",
+    "RequestRateTooHigh": "the service is throttling requests; lower the poll rate or the number of concurrent runs",
+    "RateTooHigh": "the service is throttling requests; lower the poll rate or the number of concurrent runs",
+    "ServiceUnavailable": "the service is temporarily unavailable; the run can simply be started again later",
+    "ServiceTemporaryUnavailable": "the service is temporarily unavailable; the run can simply be started again later",
+    "InternalServerError": "the service failed internally; retry later and quote the request id if it persists",
+}
+
+
+def hint_for(code: str | None) -> str | None:
+    """The plain next step for a service error code, or None when we know none."""
+    return _HINTS.get(code) if code else None
+
+
+class PollTimeoutError(DocTranslateError):
+    """A batch did not finish within the time the caller allowed; it keeps running on the service."""

@@ -1,0 +1,50 @@
+"""Pydantic models of everything on the Document Translation wire."""
+
+from doctranslate.wire.errors import ErrorDetail, ErrorResponse, InnerError
+from doctranslate.wire.formats import FileFormat, SupportedFileFormats
+from doctranslate.wire.requests import (
+    BatchRequest,
+    DocumentFilter,
+    Glossary,
+    PdfAdditionalFormat,
+    SourceInput,
+    StartTranslationDetails,
+    StorageType,
+    TargetInput,
+    TargetOptions,
+)
+from doctranslate.wire.status import (
+    DocumentStatus,
+    DocumentStatusPage,
+    Page,
+    StartedBatch,
+    Status,
+    StatusSummary,
+    TranslationStatus,
+    TranslationStatusPage,
+)
+
+__all__ = [
+    "BatchRequest",
+    "DocumentFilter",
+    "DocumentStatus",
+    "DocumentStatusPage",
+    "ErrorDetail",
+    "ErrorResponse",
+    "FileFormat",
+    "Glossary",
+    "InnerError",
+    "Page",
+    "PdfAdditionalFormat",
+    "SourceInput",
+    "StartTranslationDetails",
+    "StartedBatch",
+    "Status",
+    "StatusSummary",
+    "StorageType",
+    "SupportedFileFormats",
+    "TargetInput",
+    "TargetOptions",
+    "TranslationStatus",
+    "TranslationStatusPage",
+]
