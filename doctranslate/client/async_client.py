@@ -162,7 +162,10 @@ class AsyncTranslationPoller:
             await asyncio.sleep(self._client.config.poll_interval_seconds)
 
     async def result(self, *, timeout_seconds: float | None = None) -> AsyncIterator[DocumentStatus]:
-        await self.wait(timeout_seconds=timeout_seconds)
+        if self.view.latest is not None and self.view.is_finished:
+            raise_if_unusable(self.view.latest)
+        else:
+            await self.wait(timeout_seconds=timeout_seconds)
         async for document in self._client.list_document_statuses(self.id):
             yield document
 

@@ -169,8 +169,11 @@ class TranslationPoller:
             time.sleep(self._client.config.poll_interval_seconds)
 
     def result(self, *, timeout_seconds: float | None = None) -> Iterator[DocumentStatus]:
-        """Wait for the batch, then iterate over every document status (all pages)."""
-        self.wait(timeout_seconds=timeout_seconds)
+        """Wait for the batch (unless already seen finished), then iterate over every document status."""
+        if self.view.latest is not None and self.view.is_finished:
+            raise_if_unusable(self.view.latest)
+        else:
+            self.wait(timeout_seconds=timeout_seconds)
         return self._client.list_document_statuses(self.id)
 
     def cancel(self) -> TranslationStatus:
