@@ -107,7 +107,9 @@ ItemT = TypeVar("ItemT", TranslationStatus, DocumentStatus)
 class Page(WireModel, Generic[ItemT]):
     value: list[ItemT] = Field(default_factory=list)
     # The live service sends `@nextLink`; the specs name it `nextLink`. Accept both.
-    next_link: str | None = Field(default=None, validation_alias=AliasChoices("@nextLink", "nextLink"))
+    next_link: str | None = Field(
+        default=None, validation_alias=AliasChoices("@nextLink", "nextLink"), serialization_alias="@nextLink"
+    )
 
 
 TranslationStatusPage = Page[TranslationStatus]
