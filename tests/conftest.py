@@ -46,7 +46,9 @@ def fast_config(
 def sync_client() -> Iterator[Callable[..., DocumentTranslationClient]]:
     clients: list[DocumentTranslationClient] = []
 
-    def make(handler: Handler, api_version: ApiVersion = ApiVersion.V2024_05_01, **kw: object) -> DocumentTranslationClient:
+    def make(
+        handler: Handler, api_version: ApiVersion = ApiVersion.V2024_05_01, **kw: object
+    ) -> DocumentTranslationClient:
         client = DocumentTranslationClient(
             fast_config(api_version, **kw),  # type: ignore[arg-type]
             transport=httpx.MockTransport(handler),

@@ -165,4 +165,3 @@ def without_empty(value: Any) -> Any:
 
 def request_json(request: httpx.Request) -> Any:
     return json.loads(request.content)
-

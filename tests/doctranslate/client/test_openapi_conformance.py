@@ -66,7 +66,9 @@ def full_details(*, pdf_option: bool = False) -> StartTranslationDetails:
             ),
             BatchRequest(
                 source=SourceInput(source_url=f"https://acct.blob.core.windows.net/src/one.txt{SAS}"),
-                targets=[TargetInput(target_url=f"https://acct.blob.core.windows.net/out-de/one.txt{SAS}", language="de")],
+                targets=[
+                    TargetInput(target_url=f"https://acct.blob.core.windows.net/out-de/one.txt{SAS}", language="de")
+                ],
                 storage_type=StorageType.FILE,
             ),
         ]

@@ -18,15 +18,24 @@ from tests.conftest import fast_config
 from tests.support.flaky_server import dropping_server
 
 BATCH = "3f9e4a5c-7a51-4a4e-9b55-0c7c1d2e3f40"
-GATEWAY_429 = {"error": {"code": "429", "message": "Requests ... have exceeded rate limit. Please retry after 1 second."}}
+GATEWAY_429 = {
+    "error": {"code": "429", "message": "Requests ... have exceeded rate limit. Please retry after 1 second."}
+}
 UNAVAILABLE = {"error": {"code": "ServiceUnavailable", "message": "Service is temporary unavailable"}}
 STATUS = {
     "id": BATCH,
     "createdDateTimeUtc": "2026-11-22T10:00:00.1234567Z",
     "lastActionDateTimeUtc": "2026-11-22T10:00:01Z",
     "status": "Running",
-    "summary": {"total": 2, "failed": 0, "success": 1, "inProgress": 1, "notYetStarted": 0, "cancelled": 0,
-                "totalCharacterCharged": 10},
+    "summary": {
+        "total": 2,
+        "failed": 0,
+        "success": 1,
+        "inProgress": 1,
+        "notYetStarted": 0,
+        "cancelled": 0,
+        "totalCharacterCharged": 10,
+    },
 }
 DETAILS = StartTranslationDetails(
     inputs=[
@@ -101,12 +110,21 @@ def test_giving_up_after_the_budget_says_what_happened_and_what_to_do(sync_clien
 
 
 def test_errors_that_retrying_cannot_fix_are_raised_at_once(sync_client) -> None:
-    bad = {"error": {"code": "InvalidRequest", "message": "Bad request",
-                     "innerError": {"code": "SASTokenInvalid", "message": "SAS token for storage is invalid"}}}
+    bad = {
+        "error": {
+            "code": "InvalidRequest",
+            "message": "Bad request",
+            "innerError": {"code": "SASTokenInvalid", "message": "SAS token for storage is invalid"},
+        }
+    }
     cases = [
         (400, bad, InvalidRequestError, "SASTokenInvalid"),
-        (401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key"}},
-         AuthenticationError, "401"),
+        (
+            401,
+            {"error": {"code": "401", "message": "Access denied due to invalid subscription key"}},
+            AuthenticationError,
+            "401",
+        ),
         (404, {"error": {"code": "ResourceNotFound", "message": "id not found"}}, NotFoundError, "ResourceNotFound"),
     ]
     for status, body, error_type, code in cases:
@@ -119,9 +137,11 @@ def test_errors_that_retrying_cannot_fix_are_raised_at_once(sync_client) -> None
 
 
 def test_a_really_dropped_connection_is_retried() -> None:
-    with dropping_server(drops=2, body=STATUS) as (url, seen):
-        with DocumentTranslationClient(fast_config(endpoint=url)) as client:
-            status = client.get_translation_status(BATCH)
+    with (
+        dropping_server(drops=2, body=STATUS) as (url, seen),
+        DocumentTranslationClient(fast_config(endpoint=url)) as client,
+    ):
+        status = client.get_translation_status(BATCH)
 
     assert status.id == BATCH
     assert len(seen) == 3
@@ -129,10 +149,12 @@ def test_a_really_dropped_connection_is_retried() -> None:
 
 
 def test_an_unreachable_endpoint_gives_up_with_a_clear_error() -> None:
-    with dropping_server(drops=100, body=STATUS) as (url, seen):
-        with DocumentTranslationClient(fast_config(endpoint=url, max_attempts=2)) as client:
-            with pytest.raises(RetryExhaustedError, match="after 2 attempts") as caught:
-                client.get_translation_status(BATCH)
+    with (
+        dropping_server(drops=100, body=STATUS) as (url, seen),
+        DocumentTranslationClient(fast_config(endpoint=url, max_attempts=2)) as client,
+        pytest.raises(RetryExhaustedError, match="after 2 attempts") as caught,
+    ):
+        client.get_translation_status(BATCH)
 
     assert len(seen) == 2
     assert "check the endpoint" in str(caught.value)
@@ -176,7 +198,9 @@ def test_retry_after_overrides_backoff_but_not_the_cap() -> None:
 
     asked = attempts.after_response(httpx.Response(429, headers={"retry-after": "3"}, request=request), lambda r: None)  # type: ignore[arg-type,return-value]
     attempts.begin()
-    capped = attempts.after_response(httpx.Response(503, headers={"retry-after": "90"}, request=request), lambda r: None)  # type: ignore[arg-type,return-value]
+    capped = attempts.after_response(
+        httpx.Response(503, headers={"retry-after": "90"}, request=request), lambda r: None
+    )  # type: ignore[arg-type,return-value]
 
     assert (asked, capped) == (3, 5)
 
