@@ -13,7 +13,7 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from doctranslate.client import DocumentTranslationClient, ListQuery
-from doctranslate.errors import BadInputError, ConfigurationError, DocTranslateError
+from doctranslate.errors import BadInputError, ConfigurationError, DocTranslateError, describe_document_error
 from doctranslate.redaction import install_log_redaction
 from doctranslate.settings import load_settings
 from doctranslate.wire import Status, TranslationStatus
@@ -97,8 +97,13 @@ def batch_status(
         typer.echo(_summary_line(client.get_translation_status(batch_id)))
         if documents:
             for doc in client.list_document_statuses(batch_id):
-                error = f"  {doc.error.innermost_code}: {doc.error.innermost_message}" if doc.error else ""
-                typer.echo(f"  {doc.status.value:<10} {doc.to:<8} {doc.source_path}{error}")
+                if doc.error is None:
+                    typer.echo(f"  {doc.status.value:<10} {doc.to:<8} {doc.source_path}")
+                else:
+                    problem = describe_document_error(
+                        doc.source_path, doc.to, doc.error.innermost_code, doc.error.innermost_message
+                    )
+                    typer.echo(f"  {doc.status.value:<10} {problem}")
 
 
 @app.command()

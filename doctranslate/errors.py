@@ -134,3 +134,16 @@ def hint_for(code: str | None) -> str | None:
 
 class PollTimeoutError(DocTranslateError):
     """A batch did not finish within the time the caller allowed; it keeps running on the service."""
+
+
+def describe_document_error(source_path: str, language: str, code: str | None, message: str | None) -> str:
+    """One line for a failed document x language: which file, what the service said, what to do.
+
+    e.g. `docs/a.docx -> fr: TargetFileAlreadyExists (Target document file already exists.) — the service
+    never overwrites an output; re-run with --on-existing skip ...`
+    """
+    line = f"{redact_text(source_path)} -> {language}: {code or 'unknown error'}"
+    if message:
+        line += f" ({redact_text(message)})"
+    hint = hint_for(code)
+    return f"{line} — {hint}" if hint else line
