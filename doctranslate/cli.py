@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
+from pydantic import SecretStr
 
 from doctranslate.client import DocumentTranslationClient, ListQuery
 from doctranslate.errors import BadInputError, ConfigurationError, DocTranslateError, describe_document_error
+from doctranslate.local.app import LocalServiceConfig
+from doctranslate.local.faults import FaultPlan
 from doctranslate.redaction import install_log_redaction
 from doctranslate.settings import load_settings
+from doctranslate.stack import StackInfo, default_home, stack_down, stack_up
 from doctranslate.wire import Status, TranslationStatus
 
 app = typer.Typer(help="Document translation at scale on Azure AI Document Translation.", no_args_is_help=True)
@@ -106,9 +111,78 @@ def batch_status(
                     typer.echo(f"  {doc.status.value:<10} {problem}")
 
 
+@app.command("local-service")
+@reports_errors
+def local_service(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 5300,
+    key: Annotated[
+        str | None, typer.Option(envvar="DOCTRANSLATE_LOCAL_KEY", help="Key clients must send (none: open).")
+    ] = None,
+    state_dir: Annotated[
+        Path | None, typer.Option(help="Keep batches here (SQLite) so a restart loses none; default: memory.")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="Translation engine.")] = "pseudo",
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Documents translated at once.")] = 4,
+) -> None:
+    """Run the local Azure-compatible Document Translation service (faults: DOCTRANSLATE_FAULT_* variables)."""
+    from doctranslate.local.server import serve
+
+    config = LocalServiceConfig(
+        key=SecretStr(key) if key else None,
+        state_dir=state_dir,
+        engine=engine,
+        concurrency=concurrency,
+        faults=FaultPlan(),
+    )
+    serve(config, host=host, port=port)
+
+
 @app.command()
 @reports_errors
 def cancel(batch_id: str) -> None:
     """Cancel a batch. Documents already translated stay translated (and charged)."""
     with _client() as client:
         typer.echo(_summary_line(client.cancel_translation(batch_id)))
+
+
+stack_app = typer.Typer(help="The local stack: Azurite + the local translation service, in the background.")
+app.add_typer(stack_app, name="stack")
+
+
+def _print_environment(info: StackInfo) -> None:
+    for name, value in info.environment.items():
+        typer.echo(f"export {name}='{value}'")
+
+
+@stack_app.command("up")
+@reports_errors
+def stack_up_command() -> None:
+    """Start the stack (if not running) and print the settings that point doctranslate at it."""
+    info = stack_up()
+    typer.echo(f"# local stack running: Azurite on port {info.azurite.port}, translator on port {info.service.port}")
+    typer.echo(f"# logs and data: {info.home}")
+    _print_environment(info)
+
+
+@stack_app.command("down")
+@reports_errors
+def stack_down_command() -> None:
+    """Stop the stack (Azurite is stopped gracefully so it keeps every write)."""
+    typer.echo("local stack stopped" if stack_down() else "no local stack was running here")
+
+
+@stack_app.command("status")
+@reports_errors
+def stack_status_command() -> None:
+    """Say whether the stack is running, and its settings."""
+    info = StackInfo.load(default_home())
+    if info is None or not info.running:
+        typer.echo("local stack: not running (start it with `doctranslate stack up`)")
+        raise typer.Exit(1)
+    typer.echo(f"# local stack running: Azurite pid {info.azurite.pid}, translator pid {info.service.pid}")
+    _print_environment(info)
+
+
+if __name__ == "__main__":
+    app()

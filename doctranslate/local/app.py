@@ -1,0 +1,378 @@
+"""The local Document Translation service: an ASGI app serving both route families.
+
+`/translator/text/batch/v1.0|v1.1/...` and `/translator/document/...?api-version=2024-05-01` share
+one set of handlers; only the URL shapes, parameter spellings and a few body details differ, and the
+real service's differences are kept (v1 202s have no body; 2024 paths carry `:443`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+
+from doctranslate.formats import DocumentFormatError, NoTranslatableTextError, handler_for
+from doctranslate.glossaries import Glossary, GlossaryError, parse_glossary
+from doctranslate.local.engines import TranslationEngine, engine_named
+from doctranslate.local.faults import FaultPlan, RequestFaults
+from doctranslate.local.formats import DOCUMENT_FORMATS, GLOSSARY_FORMATS, format_listing, glossary_format_named
+from doctranslate.local.jobs import JobRunner
+from doctranslate.local.paging import ListParameterError, ListRequest, page
+from doctranslate.local.presenter import batch_body, document_body, error_body, gateway_error_body
+from doctranslate.local.state import StateStore
+from doctranslate.redaction import install_log_redaction, redact_text
+from doctranslate.wire.requests import StartTranslationDetails
+from doctranslate.wire.status import Status
+
+logger = logging.getLogger("doctranslate.local")
+
+DATED_VERSIONS: Final = frozenset({"2024-05-01", "2024-11-01-preview", "2024-11-15-preview", "2026-03-01"})
+V1_VERSIONS: Final = frozenset({"v1.0", "v1.1"})
+MAX_BODY_BYTES: Final = 4 * 1024 * 1024  # a start request is a few KB; refuse anything absurd
+MAX_SYNC_DOCUMENT_BYTES: Final = 10 * 1024 * 1024  # the service's synchronous limit (api-facts §6)
+_KEY_HEADER: Final = "ocp-apim-subscription-key"
+_DENIED: Final = (
+    "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key "
+    "for an active subscription and use a correct regional API endpoint for your resource."
+)
+_THROTTLED: Final = (
+    "Requests to the Batch Document Translation API have exceeded rate limit of your current pricing tier. "
+    "Please retry after 1 second."
+)
+_UNAVAILABLE: Final = "Service is temporary unavailable"
+
+
+class LocalServiceConfig(BaseModel):
+    """How the local service runs: its key, where it keeps state, which engine, which faults."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: SecretStr | None = None
+    state_dir: Path | None = None  # None: state in memory, lost on exit
+    engine: str = "pseudo"
+    concurrency: int = 4
+    faults: FaultPlan = FaultPlan()
+
+
+@dataclass(frozen=True)
+class Family:
+    """One route family, as a request reached it."""
+
+    version: str
+    dated: bool
+
+    @property
+    def batches_path(self) -> str:
+        return "/translator/document/batches" if self.dated else f"/translator/text/batch/{self.version}/batches"
+
+    def operation_location(self, base: str, batch_id: str) -> str:
+        suffix = f"?api-version={self.version}" if self.dated else ""
+        return f"{base}{self.batches_path}/{batch_id}{suffix}"
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=headers, media_type="application/json; charset=utf-8")
+
+
+def _invalid(message: str, inner: str = "InvalidArgument") -> JSONResponse:
+    return _json(400, error_body(400, "InvalidRequest", inner, message))
+
+
+def _not_found(what: str) -> JSONResponse:
+    return _json(404, error_body(404, "ResourceNotFound", "ResourceNotFound", f"{what} not found"))
+
+
+class _Service:
+    """The state behind the routes; one per app instance."""
+
+    def __init__(self, config: LocalServiceConfig) -> None:
+        self.config = config
+        path: Path | str = config.state_dir / "state.sqlite3" if config.state_dir else ":memory:"
+        self.store = StateStore(path)
+        self.engine: TranslationEngine = engine_named(config.engine)
+        self.faults = RequestFaults(config.faults)
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(60.0), follow_redirects=False)
+        self.runner = JobRunner(self.store, self.engine, self.http, config.faults, config.concurrency)
+
+    async def close(self) -> None:
+        await self.runner.stop()
+        await self.http.aclose()
+        self.store.close()
+
+
+def create_app(config: LocalServiceConfig | None = None) -> FastAPI:
+    config = config or LocalServiceConfig()
+    install_log_redaction()
+    service = _Service(config)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await service.runner.resume()
+        yield
+        await service.close()
+
+    app = FastAPI(title="doctranslate local Document Translation service", lifespan=lifespan, openapi_url=None)
+    app.state.service = service
+
+    @app.middleware("http")
+    async def gateway(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """What API Management does in front of the real service: latency, throttling, auth."""
+        if config.faults.latency_seconds:
+            await asyncio.sleep(config.faults.latency_seconds)
+        injected = service.faults.next_request()
+        if injected == 429:
+            return _json(429, gateway_error_body(429, _THROTTLED), {"policy-id": "ResourceRateLimitBy1s"})
+        if injected == 503:
+            return _json(503, error_body(503, "ServiceUnavailable", "ServiceTemporaryUnavailable", _UNAVAILABLE))
+        if config.key is not None and request.headers.get(_KEY_HEADER) != config.key.get_secret_value():
+            return _json(401, gateway_error_body(401, _DENIED))
+        response = await call_next(request)
+        request_id = str(uuid.uuid4())
+        response.headers["apim-request-id"] = request_id
+        response.headers["X-RequestId"] = request_id
+        return response
+
+    _add_batch_routes(app, service)
+    _add_format_routes(app)
+    _add_sync_route(app, service)
+    return app
+
+
+def _family(request: Request) -> Family | JSONResponse:
+    path = request.url.path
+    if path.startswith("/translator/text/batch/"):
+        version = path.split("/")[4]
+        if version not in V1_VERSIONS:
+            return _not_found(f"API version {version}")
+        return Family(version, dated=False)
+    api_version = request.query_params.get("api-version")
+    if not api_version:
+        return _invalid("The api-version query parameter is required.", "MissingApiVersion")
+    if api_version not in DATED_VERSIONS:
+        return _invalid(f"Unsupported api-version {api_version!r}.", "UnsupportedApiVersion")
+    return Family(api_version, dated=True)
+
+
+def _base_url(request: Request) -> str:
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
+def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915 - one closure per route
+    store = service.store
+
+    async def start(request: Request) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            return _invalid(f"The request body is larger than {MAX_BODY_BYTES} bytes.", "RequestTooLarge")
+        try:
+            details = StartTranslationDetails.model_validate_json(raw)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "body"
+            return _invalid(redact_text(f"{where}: {first['msg']}"))
+        if not family.dated and any(t.options for b in details.inputs for t in b.targets) and family.version != "v1.1":
+            return _invalid("targets[].options is supported only in v1.1.")
+        batch_id = str(uuid.uuid4())
+        store.create_batch(batch_id, json.dumps(details.to_wire()))
+        service.runner.schedule(batch_id)
+        languages = sorted({t.language for b in details.inputs for t in b.targets})
+        logger.info("accepted batch %s: %d input(s) into %s", batch_id, len(details.inputs), ",".join(languages))
+        headers = {"Operation-Location": family.operation_location(_base_url(request), batch_id)}
+        if family.dated:
+            return _json(202, {"id": batch_id, "status": Status.NOT_STARTED.value}, headers)
+        return Response(status_code=202, headers=headers)
+
+    async def list_batches(request: Request) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        try:
+            wanted = ListRequest.parse(request.query_params)
+        except ListParameterError as exc:
+            return _invalid(str(exc))
+        batches = wanted.select(store.all_batches(), lambda b: (b.id, b.status, b.created))
+        body = page(
+            batches,
+            wanted,
+            base_url=_base_url(request) + family.batches_path,
+            query=request.query_params,
+            dollar_names=not family.dated,
+        )
+        body["value"] = [batch_body(b, store.documents(b.id)) for b in body["value"]]
+        return _json(200, body)
+
+    async def get_batch(request: Request, batch_id: str) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        batch = store.get_batch(batch_id)
+        if batch is None:
+            return _not_found("id")
+        body, age = service.faults.cached_status(batch_id, batch_body(batch, store.documents(batch_id)))
+        headers = {"Cache-Control": "public, max-age=1"} | ({"Age": str(age)} if age is not None else {})
+        return _json(200, body, headers)
+
+    async def cancel(request: Request, batch_id: str) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        batch = store.get_batch(batch_id)
+        if batch is None:
+            return _not_found("id")
+        if batch.status.is_terminal or batch.status is Status.CANCELLING:
+            return _invalid(f"The batch is already {batch.status.value} and cannot be cancelled.", "InvalidCancel")
+        store.request_cancel(batch_id)
+        cancelled = store.get_batch(batch_id)
+        assert cancelled is not None
+        return _json(200, batch_body(cancelled, store.documents(batch_id)))
+
+    async def list_documents(request: Request, batch_id: str) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        if store.get_batch(batch_id) is None:
+            return _not_found("id")
+        try:
+            wanted = ListRequest.parse(request.query_params)
+        except ListParameterError as exc:
+            return _invalid(str(exc))
+        documents = wanted.select(store.documents(batch_id), lambda d: (d.id, d.status, d.created))
+        body = page(
+            documents,
+            wanted,
+            base_url=f"{_base_url(request)}{family.batches_path}/{batch_id}/documents",
+            query=request.query_params,
+            dollar_names=not family.dated,
+        )
+        body["value"] = [document_body(d, explicit_port=family.dated) for d in body["value"]]
+        return _json(200, body)
+
+    async def get_document(request: Request, batch_id: str, document_id: str) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        document = store.get_document(batch_id, document_id)
+        if document is None:
+            return _not_found("document id")
+        return _json(200, document_body(document, explicit_port=family.dated))
+
+    for prefix in ("/translator/text/batch/{version}", "/translator/document"):
+        app.add_api_route(f"{prefix}/batches", start, methods=["POST"])
+        app.add_api_route(f"{prefix}/batches", list_batches, methods=["GET"])
+        app.add_api_route(f"{prefix}/batches/{{batch_id}}", get_batch, methods=["GET"])
+        app.add_api_route(f"{prefix}/batches/{{batch_id}}", cancel, methods=["DELETE"])
+        app.add_api_route(f"{prefix}/batches/{{batch_id}}/documents", list_documents, methods=["GET"])
+        app.add_api_route(f"{prefix}/batches/{{batch_id}}/documents/{{document_id}}", get_document, methods=["GET"])
+
+
+def _add_format_routes(app: FastAPI) -> None:
+    async def v1_documents(request: Request) -> Response:
+        family = _family(request)
+        return (
+            family
+            if isinstance(family, JSONResponse)
+            else _json(200, {"value": format_listing(DOCUMENT_FORMATS, None)})
+        )
+
+    async def v1_glossaries(request: Request) -> Response:
+        family = _family(request)
+        return (
+            family
+            if isinstance(family, JSONResponse)
+            else _json(200, {"value": format_listing(GLOSSARY_FORMATS, None)})
+        )
+
+    async def v1_storage_sources(request: Request) -> Response:
+        family = _family(request)
+        return family if isinstance(family, JSONResponse) else _json(200, {"value": ["AzureBlob"]})
+
+    async def dated_formats(request: Request) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        kind = (request.query_params.get("type") or "document").lower()
+        if kind not in ("document", "glossary"):
+            return _invalid(f"type must be 'document' or 'glossary', got {kind!r}.")
+        formats = DOCUMENT_FORMATS if kind == "document" else GLOSSARY_FORMATS
+        return _json(200, {"value": format_listing(formats, kind.capitalize())})
+
+    app.add_api_route("/translator/text/batch/{version}/documents/formats", v1_documents, methods=["GET"])
+    app.add_api_route("/translator/text/batch/{version}/glossaries/formats", v1_glossaries, methods=["GET"])
+    app.add_api_route("/translator/text/batch/{version}/storagesources", v1_storage_sources, methods=["GET"])
+    app.add_api_route("/translator/document/formats", dated_formats, methods=["GET"])
+
+
+def _sync_error(status: int, message: str) -> JSONResponse:
+    """The synchronous endpoint's errors carry numeric codes (`400000`), unlike the batch API's."""
+    return _json(status, {"error": {"code": status * 1000, "message": message}})
+
+
+def _add_sync_route(app: FastAPI, service: _Service) -> None:
+    async def translate_document(request: Request) -> Response:
+        family = _family(request)
+        if isinstance(family, JSONResponse):
+            return family
+        target = request.query_params.get("targetLanguage")
+        if not target:
+            return _sync_error(400, "The targetLanguage field is required.")
+        form = await request.form(max_files=11, max_part_size=MAX_SYNC_DOCUMENT_BYTES)
+        upload = form.get("document")
+        if upload is None or isinstance(upload, str):
+            return _sync_error(400, "The Document field is required.")
+        data = await upload.read()
+        name = upload.filename or "document"
+        if len(data) > MAX_SYNC_DOCUMENT_BYTES:
+            return _sync_error(413, f"The document is larger than {MAX_SYNC_DOCUMENT_BYTES} bytes.")
+        handler = handler_for(name)
+        if handler is None:
+            return _sync_error(415, f"The document format of {name!r} is not supported.")
+        source_language = request.query_params.get("sourceLanguage")
+        glossary: Glossary | None = None
+        for part in form.getlist("glossary"):
+            if isinstance(part, str):
+                continue
+            file_format = glossary_format_named(None, part.filename or "")
+            if file_format is None:
+                return _sync_error(400, f"Unsupported glossary format of {part.filename!r}.")
+            try:
+                parsed = parse_glossary(await part.read(), file_format.format, name=part.filename or "glossary")
+            except GlossaryError as exc:
+                return _sync_error(400, exc.message)
+            if parsed.applies_to(source_language, target):
+                glossary = parsed if glossary is None else glossary.merged_with(parsed)
+
+        def engine(segments: Any) -> list[str]:
+            return service.engine.translate(
+                segments, source_language=source_language, target_language=target, glossary=glossary
+            )
+
+        try:
+            rewrite = await asyncio.to_thread(handler.rewrite, data, engine)
+        except NoTranslatableTextError:
+            return _sync_error(400, "The document does not have any translatable text.")
+        except DocumentFormatError as exc:
+            return _sync_error(400, exc.message)
+        return Response(
+            rewrite.content,
+            media_type="application/octet-stream",
+            headers={
+                "X-Metered-Usage": str(rewrite.characters),
+                "Access-Control-Expose-Headers": "X-RequestId,x-ms-request-id,X-RequestId-Forwarded,X-Metered-Usage",
+            },
+        )
+
+    app.add_api_route("/translator/document:translate", translate_document, methods=["POST"])

@@ -1,0 +1,62 @@
+"""Translation engines behind one small interface.
+
+`pseudo` (the default) pseudo-localizes: letters are swapped for accented look-alikes one to one,
+the text is bracketed, tagged with the target language and padded by about a third, so every
+translated segment is visible, layouts get tested against expansion, and `unpseudo` recovers the
+source exactly. Glossary terms are inserted verbatim, never pseudo-localized, which makes their
+application checkable in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final, Protocol
+
+from doctranslate.glossaries import Glossary
+
+_PLAIN: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ACCENTED: Final = "áƀćđéƒĝĥíĵķĺɱńóƥɋŕśťúʋŵẋýźÁƁĆĐÉƑĜĤÍĴĶĹḾŃÓƤɊŔŚŤÚṼŴẊÝŹ"
+_TO_ACCENTED: Final = str.maketrans(_PLAIN, _ACCENTED)
+_FROM_ACCENTED: Final = str.maketrans(_ACCENTED, _PLAIN)
+PAD: Final = "~"
+
+
+class TranslationEngine(Protocol):
+    name: str
+
+    def translate(
+        self, segments: Sequence[str], *, source_language: str | None, target_language: str, glossary: Glossary | None
+    ) -> list[str]: ...
+
+
+class PseudoEngine:
+    name = "pseudo"
+
+    def translate(
+        self, segments: Sequence[str], *, source_language: str | None, target_language: str, glossary: Glossary | None
+    ) -> list[str]:
+        return [self._one(segment, target_language, glossary) for segment in segments]
+
+    @staticmethod
+    def _one(text: str, language: str, glossary: Glossary | None) -> str:
+        runs = glossary.split(text) if glossary else [(text, False)]
+        body = "".join(piece if is_term else piece.translate(_TO_ACCENTED) for piece, is_term in runs)
+        return f"[{language}: {body} {PAD * max(1, len(text) // 3)}]"
+
+
+def unpseudo(text: str) -> str:
+    """Recover the source of one pseudo-localized segment (glossary terms excepted)."""
+    if not (text.startswith("[") and text.endswith("]")) or ": " not in text:
+        raise ValueError(f"not a pseudo-localized segment: {text!r}")
+    body = text[1:-1].split(": ", 1)[1].rstrip(PAD)
+    return body[:-1].translate(_FROM_ACCENTED) if body.endswith(" ") else body.translate(_FROM_ACCENTED)
+
+
+ENGINES: Final[dict[str, type[PseudoEngine]]] = {"pseudo": PseudoEngine}
+
+
+def engine_named(name: str) -> TranslationEngine:
+    try:
+        return ENGINES[name]()
+    except KeyError:
+        raise ValueError(f"unknown translation engine {name!r}; available: {', '.join(ENGINES)}") from None

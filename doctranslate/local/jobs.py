@@ -1,0 +1,310 @@
+"""The background work of the local service: validate, enumerate and translate each accepted batch.
+
+Runs inside the service's event loop with bounded concurrency. Every step is recorded in the state
+store before the next begins, and every output blob carries the id of the document that wrote it,
+so a service killed mid-job and started again finishes the job without losing or rewriting a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import httpx
+
+from doctranslate.formats import DocumentFormatError, NoTranslatableTextError, handler_for
+from doctranslate.glossaries import Glossary, GlossaryError, parse_glossary
+from doctranslate.local.engines import TranslationEngine
+from doctranslate.local.faults import FaultPlan
+from doctranslate.local.formats import document_format_for, glossary_format_named
+from doctranslate.local.presenter import service_error
+from doctranslate.local.sas_storage import BlobExistsError, SasContainer, SasLocation, StorageAccessError
+from doctranslate.local.state import DocumentRow, NewDocument, StateStore
+from doctranslate.wire.requests import BatchRequest, StartTranslationDetails, StorageType, TargetInput
+from doctranslate.wire.status import Status
+
+logger = logging.getLogger("doctranslate.local")
+
+WRITER_METADATA: Final = "doctranslatedocument"
+CHARACTERS_METADATA: Final = "doctranslatecharacters"
+
+_SOURCE_DENIED: Final = "Cannot access source document location with the current permissions."
+_TARGET_DENIED: Final = "Cannot access target document location with the current permissions."
+
+
+class ValidationFailure(Exception):
+    def __init__(self, inner_code: str, message: str) -> None:
+        self.error = service_error("InvalidRequest", inner_code, message, "Operation")
+        super().__init__(message)
+
+
+class DocumentFailure(Exception):
+    def __init__(self, inner_code: str, message: str, code: str = "InvalidRequest") -> None:
+        self.error = service_error(code, inner_code, message, "Document")
+        super().__init__(message)
+
+
+@dataclass
+class JobRunner:
+    store: StateStore
+    engine: TranslationEngine
+    http: httpx.AsyncClient
+    faults: FaultPlan
+    concurrency: int = 4
+    _tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    _slots: asyncio.Semaphore | None = None
+
+    async def resume(self) -> None:
+        """Pick up every batch that was accepted but not finished (e.g. before a restart)."""
+        for batch_id in self.store.unfinished_batch_ids():
+            self.schedule(batch_id)
+
+    def schedule(self, batch_id: str) -> None:
+        if batch_id not in self._tasks or self._tasks[batch_id].done():
+            self._tasks[batch_id] = asyncio.create_task(self._run(batch_id), name=f"batch-{batch_id}")
+
+    async def stop(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    async def wait_idle(self) -> None:
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    async def _run(self, batch_id: str) -> None:
+        try:
+            await self._run_batch(batch_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the batch must end in a state a client can see, never hang in Running
+            logger.exception("batch %s failed inside the local service", batch_id)
+            error = service_error(
+                "InternalServerError", "InternalServerError", "Unexpected internal error.", "Operation"
+            )
+            self.store.set_batch_status(batch_id, Status.FAILED, error)
+
+    async def _run_batch(self, batch_id: str) -> None:
+        batch = self.store.get_batch(batch_id)
+        if batch is None:
+            return
+        request = StartTranslationDetails.model_validate_json(batch.request)
+        if not batch.enumerated:
+            try:
+                self.store.add_documents(batch_id, await self._enumerate(request))
+            except ValidationFailure as failure:
+                self.store.set_batch_status(batch_id, Status.VALIDATION_FAILED, failure.error)
+                return
+        await self.faults.pause_between_steps()
+        waiting = [
+            d for d in reversed(self.store.documents(batch_id)) if d.status in (Status.NOT_STARTED, Status.RUNNING)
+        ]
+        if waiting and not self._cancel_requested(batch_id):
+            self.store.set_batch_status(batch_id, Status.RUNNING)
+        glossaries: dict[tuple[int, int], Glossary | None] = {}
+        await asyncio.gather(*(self._document(batch_id, request, d, glossaries) for d in waiting))
+        self._finish(batch_id)
+
+    def _cancel_requested(self, batch_id: str) -> bool:
+        batch = self.store.get_batch(batch_id)
+        return batch is None or batch.cancel_requested
+
+    def _finish(self, batch_id: str) -> None:
+        documents = self.store.documents(batch_id)
+        if self._cancel_requested(batch_id):
+            self.store.cancel_waiting_documents(batch_id)
+            self.store.set_batch_status(batch_id, Status.CANCELLED)
+        elif any(d.status is Status.SUCCEEDED for d in documents):
+            self.store.set_batch_status(batch_id, Status.SUCCEEDED)
+        else:
+            first = next((d.error for d in documents if d.error), None)
+            error = {**first, "target": "Operation"} if first else None
+            self.store.set_batch_status(batch_id, Status.FAILED, error)
+
+    # -- enumeration ---------------------------------------------------------------------------
+
+    async def _enumerate(self, request: StartTranslationDetails) -> list[NewDocument]:
+        documents: list[NewDocument] = []
+        for input_index, batch in enumerate(request.inputs):
+            names, source = await self._source_names(batch)
+            for target_index, target in enumerate(batch.targets):
+                target_location = await self._checked_target(batch, target)
+                for name in names:
+                    target_name = (
+                        target_location.blob_name or name
+                        if batch.storage_type is StorageType.FILE
+                        else target_location.folder_prefix + name
+                    )
+                    documents.append(
+                        NewDocument(
+                            input_index=input_index,
+                            target_index=target_index,
+                            source_name=name,
+                            source_path=source.blob_url(name, with_sas=False),
+                            target_name=target_name,
+                            target_path=target_location.blob_url(target_name, with_sas=False),
+                            language=target.language,
+                        )
+                    )
+        if not documents:
+            raise ValidationFailure("NoDocumentsFound", "No translatable documents were found in the source location.")
+        return documents
+
+    async def _source_names(self, batch: BatchRequest) -> tuple[list[str], SasLocation]:
+        is_file = batch.storage_type is StorageType.FILE
+        try:
+            location = SasLocation.parse(batch.source.source_url.get_secret_value(), is_blob=is_file)
+        except ValueError:
+            raise ValidationFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
+        container = SasContainer(location, self.http)
+        try:
+            if is_file:
+                assert location.blob_name is not None
+                await container.check_readable(location.blob_name)
+                return [location.blob_name], location
+            prefix = location.folder_prefix + ((batch.source.filter.prefix or "") if batch.source.filter else "")
+            suffix = (batch.source.filter.suffix or "") if batch.source.filter else ""
+            blobs = await container.list_blobs(prefix)
+            names = [b.name for b in blobs if b.name.endswith(suffix) and document_format_for(b.name)]
+            if names:
+                await container.check_readable(names[0])
+            return names, location
+        except (StorageAccessError, httpx.HTTPError):
+            raise ValidationFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
+
+    async def _checked_target(self, batch: BatchRequest, target: TargetInput) -> SasLocation:
+        is_file = batch.storage_type is StorageType.FILE
+        try:
+            location = SasLocation.parse(target.target_url.get_secret_value(), is_blob=is_file)
+            await SasContainer(location, self.http).check_listable()
+        except (ValueError, StorageAccessError, httpx.HTTPError):
+            raise ValidationFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
+        return location
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def _slots_for_loop(self) -> asyncio.Semaphore:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.concurrency)
+        return self._slots
+
+    async def _document(
+        self,
+        batch_id: str,
+        request: StartTranslationDetails,
+        document: DocumentRow,
+        glossaries: dict[tuple[int, int], Glossary | None],
+    ) -> None:
+        async with self._slots_for_loop():
+            if self._cancel_requested(batch_id):
+                return
+            self.store.update_document(document.id, Status.RUNNING, progress=0.0)
+            await self.faults.pause_for_document()
+            try:
+                characters = await self._translate(request, document, glossaries)
+            except DocumentFailure as failure:
+                self.store.update_document(document.id, Status.FAILED, progress=0.0, characters=0, error=failure.error)
+                return
+            self.store.update_document(document.id, Status.SUCCEEDED, progress=1.0, characters=characters, written=True)
+
+    async def _translate(
+        self,
+        request: StartTranslationDetails,
+        document: DocumentRow,
+        glossaries: dict[tuple[int, int], Glossary | None],
+    ) -> int:
+        batch = request.inputs[document.input_index]
+        target = batch.targets[document.target_index]
+        is_file = batch.storage_type is StorageType.FILE
+        source = SasContainer(SasLocation.parse(batch.source.source_url.get_secret_value(), is_blob=is_file), self.http)
+        output = SasContainer(SasLocation.parse(target.target_url.get_secret_value(), is_blob=is_file), self.http)
+
+        already = await self._existing_output(output, document)
+        if already is not None:
+            return already
+        if self.faults.document_fails(document.source_name):
+            raise DocumentFailure(
+                "InternalServerError", "Injected failure (local service fault plan).", "InternalServerError"
+            )
+        handler = handler_for(document.source_name)
+        if handler is None:
+            raise DocumentFailure(
+                "UnsupportedDocumentFormat",
+                f"The local service cannot rewrite {document.source_name.rsplit('.', 1)[-1]} documents yet.",
+            )
+        try:
+            data = await source.read(document.source_name)
+        except StorageAccessError:
+            raise DocumentFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
+        key = (document.input_index, document.target_index)
+        if key not in glossaries:
+            glossaries[key] = await self._glossary(target, batch.source.language)
+        glossary = glossaries[key]
+
+        def engine(segments: Sequence[str]) -> list[str]:
+            return self.engine.translate(
+                segments, source_language=batch.source.language, target_language=target.language, glossary=glossary
+            )
+
+        try:
+            rewrite = await asyncio.to_thread(handler.rewrite, data, engine)
+        except NoTranslatableTextError:
+            raise DocumentFailure("NoTranslatableText", "The document does not have any translatable text.") from None
+        except DocumentFormatError as exc:
+            raise DocumentFailure("InvalidDocument", exc.message) from None
+        content_type = mimetypes.guess_type(document.source_name)[0] or "application/octet-stream"
+        metadata = {WRITER_METADATA: document.id, CHARACTERS_METADATA: str(rewrite.characters)}
+        try:
+            await output.create(document.target_name, rewrite.content, content_type=content_type, metadata=metadata)
+        except BlobExistsError:
+            resumed = await self._existing_output(output, document)
+            if resumed is None:
+                raise DocumentFailure("TargetFileAlreadyExists", "Target document file already exists.") from None
+            return resumed
+        except StorageAccessError:
+            raise DocumentFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
+        return rewrite.characters
+
+    async def _existing_output(self, output: SasContainer, document: DocumentRow) -> int | None:
+        """None when the target is free; the characters charged when this very document wrote it
+        before a restart; `TargetFileAlreadyExists` when something else is there."""
+        try:
+            found = [
+                b
+                for b in await output.list_blobs(document.target_name, metadata=True)
+                if b.name == document.target_name
+            ]
+        except StorageAccessError:
+            raise DocumentFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
+        if not found:
+            return None
+        if found[0].metadata.get(WRITER_METADATA) == document.id:
+            return int(found[0].metadata.get(CHARACTERS_METADATA) or 0)
+        raise DocumentFailure("TargetFileAlreadyExists", "Target document file already exists.")
+
+    async def _glossary(self, target: TargetInput, source_language: str | None) -> Glossary | None:
+        """All of a target's glossaries merged; those for another language pair are skipped silently."""
+        merged: Glossary | None = None
+        for entry in target.glossaries or []:
+            url = entry.glossary_url.get_secret_value()
+            try:
+                location = SasLocation.parse(url, is_blob=True)
+                assert location.blob_name is not None
+                data = await SasContainer(location, self.http).read(location.blob_name)
+            except (ValueError, StorageAccessError, httpx.HTTPError):
+                raise DocumentFailure(
+                    "InvalidGlossary", "Cannot access the glossary with the current permissions."
+                ) from None
+            file_format = glossary_format_named(entry.format, location.blob_name)
+            if file_format is None:
+                raise DocumentFailure("InvalidGlossary", f"Unsupported glossary format {entry.format!r}.")
+            try:
+                glossary = parse_glossary(data, file_format.format, name=location.blob_name)
+            except GlossaryError as exc:
+                raise DocumentFailure("InvalidGlossary", exc.message) from None
+            if glossary.applies_to(source_language, target.language):
+                merged = glossary if merged is None else merged.merged_with(glossary)
+        return merged

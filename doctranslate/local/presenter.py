@@ -1,0 +1,87 @@
+"""Rows of the state store in the exact JSON shapes the real service sends (api-facts §3)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from doctranslate.local.state import BatchRow, DocumentRow
+from doctranslate.wire.status import Status
+
+
+def dotnet_timestamp(moment: datetime) -> str:
+    """`2024-10-11T02:18:42.6957534Z`: seven fractional digits, trailing zeros dropped, `Z`."""
+    fraction = f"{moment.microsecond * 10:07d}".rstrip("0")
+    return f"{moment:%Y-%m-%dT%H:%M:%S}" + (f".{fraction}" if fraction else "") + "Z"
+
+
+def service_error(code: str, inner_code: str, message: str, target: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "target": target,
+        "innerError": {"code": inner_code, "message": message},
+    }
+
+
+def error_body(status: int, code: str, inner_code: str, message: str) -> dict[str, Any]:
+    return {"error": service_error(code, inner_code, message, "Operation")}
+
+
+def gateway_error_body(status: int, message: str) -> dict[str, Any]:
+    """The API gateway's flat shape: the code is the HTTP status as a string."""
+    return {"error": {"code": str(status), "message": message}}
+
+
+def summary(documents: list[DocumentRow]) -> dict[str, int]:
+    counts = Counter(document.status for document in documents)
+    return {
+        "total": len(documents),
+        "failed": counts[Status.FAILED],
+        "success": counts[Status.SUCCEEDED],
+        "inProgress": counts[Status.RUNNING],
+        "notYetStarted": counts[Status.NOT_STARTED],
+        "cancelled": counts[Status.CANCELLED],
+        "totalCharacterCharged": sum(d.characters for d in documents if d.status is Status.SUCCEEDED),
+    }
+
+
+def batch_body(batch: BatchRow, documents: list[DocumentRow]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": batch.id,
+        "createdDateTimeUtc": dotnet_timestamp(batch.created),
+        "lastActionDateTimeUtc": dotnet_timestamp(batch.last_action),
+        "status": batch.status.value,
+    }
+    if batch.error:
+        body["error"] = batch.error
+    body["summary"] = summary(documents)
+    return body
+
+
+def _with_explicit_port(url: str) -> str:
+    """2024-05-01 writes `https://acct.blob.core.windows.net:443/...` (live, api-facts §3.3)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.port is None:
+        return urlunsplit(parts._replace(netloc=f"{parts.netloc}:443"))
+    return url
+
+
+def document_body(document: DocumentRow, *, explicit_port: bool) -> dict[str, Any]:
+    shape = _with_explicit_port if explicit_port else str
+    body: dict[str, Any] = {}
+    if document.status is Status.SUCCEEDED:
+        body["path"] = shape(document.target_path)
+    body["sourcePath"] = shape(document.source_path)
+    body["createdDateTimeUtc"] = dotnet_timestamp(document.created)
+    body["lastActionDateTimeUtc"] = dotnet_timestamp(document.last_action)
+    body["status"] = document.status.value
+    body["to"] = document.language
+    if document.error:
+        body["error"] = document.error
+    body["progress"] = 1 if document.status is Status.SUCCEEDED else document.progress
+    body["id"] = document.id
+    body["characterCharged"] = document.characters if document.status is Status.SUCCEEDED else 0
+    return body

@@ -1,0 +1,18 @@
+"""Run the local service under uvicorn, refusing to listen off this machine without a key."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from doctranslate.errors import ConfigurationError
+from doctranslate.local.app import LocalServiceConfig, create_app
+from doctranslate.settings import is_loopback_host
+
+
+def serve(config: LocalServiceConfig, *, host: str, port: int) -> None:
+    if config.key is None and not is_loopback_host(host):
+        raise ConfigurationError(
+            f"refusing to serve on {host} without a key: anyone on the network could use the storage SAS URLs "
+            "sent to it; pass --key or listen on 127.0.0.1"
+        )
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)

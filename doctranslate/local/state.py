@@ -1,0 +1,299 @@
+"""Durable state of the local service: accepted batches and their documents, in SQLite.
+
+Every transition is one committed transaction, so a service killed at any moment restarts with each
+batch and document in a state it really reached; the job runner resumes from there.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from doctranslate.wire.status import Status
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    last_action TEXT NOT NULL,
+    status TEXT NOT NULL,
+    request TEXT NOT NULL,
+    error TEXT,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    enumerated INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    batch_id TEXT NOT NULL REFERENCES batches(id),
+    seq INTEGER NOT NULL,
+    input_index INTEGER NOT NULL,
+    target_index INTEGER NOT NULL,
+    source_name TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    target_name TEXT NOT NULL,
+    target_path TEXT NOT NULL,
+    language TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL,
+    last_action TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    characters INTEGER NOT NULL DEFAULT 0,
+    written INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_by_batch ON documents(batch_id, seq);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: str
+    created: datetime
+    last_action: datetime
+    status: Status
+    request: str
+    error: dict[str, Any] | None
+    cancel_requested: bool
+    enumerated: bool
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: str
+    batch_id: str
+    input_index: int
+    target_index: int
+    source_name: str
+    source_path: str
+    target_name: str
+    target_path: str
+    language: str
+    status: Status
+    created: datetime
+    last_action: datetime
+    progress: float
+    characters: int
+    written: bool
+    error: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    input_index: int
+    target_index: int
+    source_name: str
+    source_path: str
+    target_name: str
+    target_path: str
+    language: str
+
+
+def _batch(row: sqlite3.Row) -> BatchRow:
+    return BatchRow(
+        id=row["id"],
+        created=datetime.fromisoformat(row["created"]),
+        last_action=datetime.fromisoformat(row["last_action"]),
+        status=Status(row["status"]),
+        request=row["request"],
+        error=json.loads(row["error"]) if row["error"] else None,
+        cancel_requested=bool(row["cancel_requested"]),
+        enumerated=bool(row["enumerated"]),
+    )
+
+
+def _document(row: sqlite3.Row) -> DocumentRow:
+    return DocumentRow(
+        id=row["id"],
+        batch_id=row["batch_id"],
+        input_index=row["input_index"],
+        target_index=row["target_index"],
+        source_name=row["source_name"],
+        source_path=row["source_path"],
+        target_name=row["target_name"],
+        target_path=row["target_path"],
+        language=row["language"],
+        status=Status(row["status"]),
+        created=datetime.fromisoformat(row["created"]),
+        last_action=datetime.fromisoformat(row["last_action"]),
+        progress=row["progress"],
+        characters=row["characters"],
+        written=bool(row["written"]),
+        error=json.loads(row["error"]) if row["error"] else None,
+    )
+
+
+class StateStore:
+    """Thread-safe access to the SQLite file (`:memory:` for a throwaway service)."""
+
+    def __init__(self, path: Path | str) -> None:
+        if isinstance(path, Path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _next(self, db: sqlite3.Connection, counter: str, count: int = 1) -> int:
+        row = db.execute("SELECT value FROM counters WHERE name = ?", (counter,)).fetchone()
+        start = (row["value"] if row else 0) + 1
+        db.execute(
+            "INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (counter, start + count - 1),
+        )
+        return start
+
+    # -- batches -------------------------------------------------------------------------------
+
+    def create_batch(self, batch_id: str, request_json: str) -> BatchRow:
+        now = utc_now().isoformat()
+        with self._transaction() as db:
+            seq = self._next(db, "batch")
+            db.execute(
+                "INSERT INTO batches(id, seq, created, last_action, status, request) VALUES (?, ?, ?, ?, ?, ?)",
+                (batch_id, seq, now, now, Status.NOT_STARTED.value, request_json),
+            )
+        found = self.get_batch(batch_id)
+        assert found is not None
+        return found
+
+    def get_batch(self, batch_id: str) -> BatchRow | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
+        return _batch(row) if row else None
+
+    def all_batches(self) -> list[BatchRow]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM batches ORDER BY seq DESC").fetchall()
+        return [_batch(row) for row in rows]
+
+    def unfinished_batch_ids(self) -> list[str]:
+        terminal = tuple(s.value for s in Status if s.is_terminal)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id FROM batches WHERE status NOT IN ({','.join('?' * len(terminal))}) ORDER BY seq",  # noqa: S608
+                terminal,
+            ).fetchall()
+        return [row["id"] for row in rows]
+
+    def set_batch_status(self, batch_id: str, status: Status, error: dict[str, Any] | None = None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE batches SET status = ?, error = ?, last_action = ? WHERE id = ?",
+                (status.value, json.dumps(error) if error else None, utc_now().isoformat(), batch_id),
+            )
+
+    def request_cancel(self, batch_id: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE batches SET cancel_requested = 1, status = ?, last_action = ? WHERE id = ?",
+                (Status.CANCELLING.value, utc_now().isoformat(), batch_id),
+            )
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def add_documents(self, batch_id: str, documents: list[NewDocument]) -> None:
+        """Record the enumeration in one transaction: all of a batch's documents, or none."""
+        now = utc_now().isoformat()
+        with self._transaction() as db:
+            first = self._next(db, "document", len(documents))
+            db.executemany(
+                "INSERT INTO documents(id, batch_id, seq, input_index, target_index, source_name, source_path,"
+                " target_name, target_path, language, status, created, last_action)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        f"{first + offset:08x}-0000-0000-0000-000000000000",
+                        batch_id,
+                        first + offset,
+                        d.input_index,
+                        d.target_index,
+                        d.source_name,
+                        d.source_path,
+                        d.target_name,
+                        d.target_path,
+                        d.language,
+                        Status.NOT_STARTED.value,
+                        now,
+                        now,
+                    )
+                    for offset, d in enumerate(documents)
+                ],
+            )
+            db.execute("UPDATE batches SET enumerated = 1, last_action = ? WHERE id = ?", (now, batch_id))
+
+    def documents(self, batch_id: str) -> list[DocumentRow]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM documents WHERE batch_id = ? ORDER BY seq DESC", (batch_id,)
+            ).fetchall()
+        return [_document(row) for row in rows]
+
+    def get_document(self, batch_id: str, document_id: str) -> DocumentRow | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM documents WHERE batch_id = ? AND id = ?", (batch_id, document_id)
+            ).fetchone()
+        return _document(row) if row else None
+
+    def update_document(
+        self,
+        document_id: str,
+        status: Status,
+        *,
+        progress: float | None = None,
+        characters: int | None = None,
+        written: bool | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE documents SET status = ?, last_action = ?, progress = COALESCE(?, progress),"
+                " characters = COALESCE(?, characters), written = COALESCE(?, written), error = ? WHERE id = ?",
+                (
+                    status.value,
+                    utc_now().isoformat(),
+                    progress,
+                    characters,
+                    None if written is None else int(written),
+                    json.dumps(error) if error else None,
+                    document_id,
+                ),
+            )
+
+    def cancel_waiting_documents(self, batch_id: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE documents SET status = ?, last_action = ? WHERE batch_id = ? AND status = ?",
+                (Status.CANCELLED.value, utc_now().isoformat(), batch_id, Status.NOT_STARTED.value),
+            )
