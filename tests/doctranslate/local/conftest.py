@@ -1,0 +1,46 @@
+"""A real local stack for these tests: Azurite (in memory, fresh per session) and the local service."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from doctranslate.stack import ManagedProcess, free_port, start_azurite, start_local_service
+from tests.support.storage import Storage
+
+
+@dataclass
+class LocalStack:
+    azurite: ManagedProcess
+    service: ManagedProcess
+    key: str
+    storage: Storage
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.service.port}"
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
+    logs = tmp_path_factory.mktemp("azurite")
+    process = start_azurite(port=free_port(), log=logs / "azurite.log", data_dir=None)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(azurite: ManagedProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    home = tmp_path_factory.mktemp("service")
+    key = secrets.token_hex(8)
+    service = start_local_service(port=free_port(), key=key, log=home / "service.log", state_dir=home / "state")
+    yield LocalStack(azurite, service, key, Storage(azurite.port))
+    service.stop()
+
+
+def service_log(stack: LocalStack) -> str:
+    return Path(stack.service.log).read_text(errors="replace")
