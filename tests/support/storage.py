@@ -5,8 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from azure.storage.blob import BlobServiceClient, ContainerSasPermissions, generate_blob_sas, generate_container_sas
-from azure.storage.blob import BlobSasPermissions
+from azure.storage.blob import (
+    BlobSasPermissions,
+    BlobServiceClient,
+    ContainerSasPermissions,
+    generate_blob_sas,
+    generate_container_sas,
+)
 
 from doctranslate.stack import AZURITE_ACCOUNT, AZURITE_KEY, connection_string
 
@@ -42,14 +47,26 @@ class Storage:
     def container_url(self, container: str, permission: str, *, expired: bool = False) -> str:
         expiry = datetime.now(UTC) + (timedelta(minutes=-5) if expired else timedelta(hours=1))
         sas = generate_container_sas(
-            AZURITE_ACCOUNT, container, account_key=AZURITE_KEY,
-            permission=ContainerSasPermissions.from_string(permission), expiry=expiry,
+            AZURITE_ACCOUNT,
+            container,
+            account_key=AZURITE_KEY,
+            permission=ContainerSasPermissions.from_string(permission),
+            expiry=expiry,
         )
         return f"{self.base}/{container}?{sas}"
 
+    def target_blob_url(self, container: str, name: str, permission: str) -> str:
+        """A blob URL carrying a *container* SAS: how a single-file job names its output."""
+        base, sas = self.container_url(container, permission).split("?", 1)
+        return f"{base}/{name}?{sas}"
+
     def blob_url(self, container: str, name: str, permission: str) -> str:
         sas = generate_blob_sas(
-            AZURITE_ACCOUNT, container, name, account_key=AZURITE_KEY,
-            permission=BlobSasPermissions.from_string(permission), expiry=datetime.now(UTC) + timedelta(hours=1),
+            AZURITE_ACCOUNT,
+            container,
+            name,
+            account_key=AZURITE_KEY,
+            permission=BlobSasPermissions.from_string(permission),
+            expiry=datetime.now(UTC) + timedelta(hours=1),
         )
         return f"{self.base}/{container}/{name}?{sas}"

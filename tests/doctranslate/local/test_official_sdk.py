@@ -54,8 +54,12 @@ def test_folder_with_prefix_suffix_and_glossary(stack: LocalStack, sdk: Document
     glossary = TranslationGlossary(glossary_url=storage.blob_url(glossaries, "fr.csv", "r"), file_format="csv")
 
     poller = sdk.begin_translation(
-        storage.container_url(source, "rl"), storage.container_url(target, "wl"), "fr",
-        source_language="en", prefix="docs/", glossaries=[glossary],
+        storage.container_url(source, "rl"),
+        storage.container_url(target, "wl"),
+        "fr",
+        source_language="en",
+        prefix="docs/",
+        glossaries=[glossary],
     )
     documents = {d.source_document_url.rsplit("/", 1)[-1]: d for d in poller.result()}
 
@@ -122,7 +126,7 @@ def test_single_file_storage_type(stack: LocalStack, sdk: DocumentTranslationCli
 
     poller = sdk.begin_translation(
         storage.blob_url(source, "report.txt", "r"),
-        f"{storage.container_url(target, 'wl').split('?')[0]}/report-it.txt?{storage.container_url(target, 'wl').split('?')[1]}",
+        storage.target_blob_url(target, "report-it.txt", "wl"),
         "it",
         storage_type="File",
     )
@@ -157,7 +161,9 @@ def test_missing_sas_permissions_fail_validation(
     assert storage.names(target) == []
 
 
-def test_existing_targets_and_empty_documents_fail_per_document(stack: LocalStack, sdk: DocumentTranslationClient) -> None:
+def test_existing_targets_and_empty_documents_fail_per_document(
+    stack: LocalStack, sdk: DocumentTranslationClient
+) -> None:
     storage = stack.storage
     source, target = storage.new_container("src"), storage.new_container("pt")
     storage.upload(source, {"kept.txt": b"Some text.", "empty.txt": b"", "spaces.txt": b"   \n 42 \n"})
