@@ -18,6 +18,7 @@ from doctranslate.client import DocumentTranslationClient, ListQuery
 from doctranslate.errors import BadInputError, ConfigurationError, DocTranslateError, describe_document_error
 from doctranslate.local.app import LocalServiceConfig
 from doctranslate.local.faults import FaultPlan
+from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.redaction import install_log_redaction
 from doctranslate.settings import load_settings
 from doctranslate.stack import StackInfo, default_home, stack_down, stack_up
@@ -124,6 +125,10 @@ def local_service(
     ] = None,
     engine: Annotated[str, typer.Option(help="Translation engine.")] = "pseudo",
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Documents translated at once.")] = 4,
+    allow_storage_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Storage hosts the service may contact (repeatable; default: loopback and Azure blob)."),
+    ] = None,
 ) -> None:
     """Run the local Azure-compatible Document Translation service (faults: DOCTRANSLATE_FAULT_* variables)."""
     from doctranslate.local.server import serve
@@ -133,6 +138,7 @@ def local_service(
         state_dir=state_dir,
         engine=engine,
         concurrency=concurrency,
+        allowed_storage_hosts=tuple(allow_storage_host) if allow_storage_host else DEFAULT_ALLOWED_HOSTS,
         faults=FaultPlan(),
     )
     serve(config, host=host, port=port)

@@ -167,6 +167,7 @@ def start_local_service(
     state_dir: Path | None,
     extra_env: dict[str, str] | None = None,
     concurrency: int = 4,
+    allowed_storage_hosts: tuple[str, ...] = (),
 ) -> ManagedProcess:
     """The local translation service in its own process (so it can be killed and restarted for real)."""
     command = [
@@ -183,6 +184,8 @@ def start_local_service(
     ]
     if state_dir is not None:
         command += ["--state-dir", str(state_dir)]
+    for host in allowed_storage_hosts:
+        command += ["--allow-storage-host", host]
     process = _spawn(command, log, {"DOCTRANSLATE_LOCAL_KEY": key, **(extra_env or {})})
     url = f"http://127.0.0.1:{port}/translator/document/formats?api-version=2024-05-01"
     _wait_until(lambda: _answers(url), process, "the local translation service", log)

@@ -30,6 +30,7 @@ from doctranslate.local.formats import DOCUMENT_FORMATS, GLOSSARY_FORMATS, forma
 from doctranslate.local.jobs import JobRunner
 from doctranslate.local.paging import ListParameterError, ListRequest, page
 from doctranslate.local.presenter import batch_body, document_body, error_body, gateway_error_body
+from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.local.state import StateStore
 from doctranslate.redaction import install_log_redaction, redact_text
 from doctranslate.wire.requests import StartTranslationDetails
@@ -62,6 +63,7 @@ class LocalServiceConfig(BaseModel):
     state_dir: Path | None = None  # None: state in memory, lost on exit
     engine: str = "pseudo"
     concurrency: int = 4
+    allowed_storage_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
     faults: FaultPlan = FaultPlan()
 
 
@@ -103,7 +105,9 @@ class _Service:
         self.engine: TranslationEngine = engine_named(config.engine)
         self.faults = RequestFaults(config.faults)
         self.http = httpx.AsyncClient(timeout=httpx.Timeout(60.0), follow_redirects=False)
-        self.runner = JobRunner(self.store, self.engine, self.http, config.faults, config.concurrency)
+        self.runner = JobRunner(
+            self.store, self.engine, self.http, config.faults, config.concurrency, config.allowed_storage_hosts
+        )
 
     async def close(self) -> None:
         await self.runner.stop()
@@ -317,8 +321,9 @@ def _add_format_routes(app: FastAPI) -> None:
 
 
 def _sync_error(status: int, message: str) -> JSONResponse:
-    """The synchronous endpoint's errors carry numeric codes (`400000`), unlike the batch API's."""
-    return _json(status, {"error": {"code": status * 1000, "message": message}})
+    """The synchronous endpoint's errors carry status-derived codes (`400000`, reported as a number by one
+    user; no recording shows it). Sent as a string, which is what the 2024-05-01 spec requires."""
+    return _json(status, {"error": {"code": str(status * 1000), "message": message}})
 
 
 def _add_sync_route(app: FastAPI, service: _Service) -> None:

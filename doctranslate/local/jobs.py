@@ -22,7 +22,13 @@ from doctranslate.local.engines import TranslationEngine
 from doctranslate.local.faults import FaultPlan
 from doctranslate.local.formats import document_format_for, glossary_format_named
 from doctranslate.local.presenter import service_error
-from doctranslate.local.sas_storage import BlobExistsError, SasContainer, SasLocation, StorageAccessError
+from doctranslate.local.sas_storage import (
+    DEFAULT_ALLOWED_HOSTS,
+    BlobExistsError,
+    SasContainer,
+    SasLocation,
+    StorageAccessError,
+)
 from doctranslate.local.state import DocumentRow, NewDocument, StateStore
 from doctranslate.wire.requests import BatchRequest, StartTranslationDetails, StorageType, TargetInput
 from doctranslate.wire.status import Status
@@ -55,6 +61,7 @@ class JobRunner:
     http: httpx.AsyncClient
     faults: FaultPlan
     concurrency: int = 4
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
     _tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _slots: asyncio.Semaphore | None = None
 
@@ -157,10 +164,7 @@ class JobRunner:
         is_file = batch.storage_type is StorageType.FILE
         try:
             location = SasLocation.parse(batch.source.source_url.get_secret_value(), is_blob=is_file)
-        except ValueError:
-            raise ValidationFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
-        container = SasContainer(location, self.http)
-        try:
+            container = SasContainer(location, self.http, self.allowed_hosts)
             if is_file:
                 assert location.blob_name is not None
                 await container.check_readable(location.blob_name)
@@ -172,14 +176,14 @@ class JobRunner:
             if names:
                 await container.check_readable(names[0])
             return names, location
-        except (StorageAccessError, httpx.HTTPError):
+        except (ValueError, StorageAccessError, httpx.HTTPError):
             raise ValidationFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
 
     async def _checked_target(self, batch: BatchRequest, target: TargetInput) -> SasLocation:
         is_file = batch.storage_type is StorageType.FILE
         try:
             location = SasLocation.parse(target.target_url.get_secret_value(), is_blob=is_file)
-            await SasContainer(location, self.http).check_listable()
+            await SasContainer(location, self.http, self.allowed_hosts).check_listable()
         except (ValueError, StorageAccessError, httpx.HTTPError):
             raise ValidationFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         return location
@@ -219,8 +223,8 @@ class JobRunner:
         batch = request.inputs[document.input_index]
         target = batch.targets[document.target_index]
         is_file = batch.storage_type is StorageType.FILE
-        source = SasContainer(SasLocation.parse(batch.source.source_url.get_secret_value(), is_blob=is_file), self.http)
-        output = SasContainer(SasLocation.parse(target.target_url.get_secret_value(), is_blob=is_file), self.http)
+        source = self._container(batch.source.source_url.get_secret_value(), is_file, "InvalidDocumentAccessLevel")
+        output = self._container(target.target_url.get_secret_value(), is_file, "InvalidTargetDocumentAccessLevel")
 
         already = await self._existing_output(output, document)
         if already is not None:
@@ -268,6 +272,13 @@ class JobRunner:
             raise DocumentFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         return rewrite.characters
 
+    def _container(self, url: str, is_blob: bool, denied_code: str) -> SasContainer:
+        try:
+            return SasContainer(SasLocation.parse(url, is_blob=is_blob), self.http, self.allowed_hosts)
+        except (ValueError, StorageAccessError):
+            message = _SOURCE_DENIED if denied_code == "InvalidDocumentAccessLevel" else _TARGET_DENIED
+            raise DocumentFailure(denied_code, message) from None
+
     async def _existing_output(self, output: SasContainer, document: DocumentRow) -> int | None:
         """None when the target is free; the characters charged when this very document wrote it
         before a restart; `TargetFileAlreadyExists` when something else is there."""
@@ -293,7 +304,7 @@ class JobRunner:
             try:
                 location = SasLocation.parse(url, is_blob=True)
                 assert location.blob_name is not None
-                data = await SasContainer(location, self.http).read(location.blob_name)
+                data = await SasContainer(location, self.http, self.allowed_hosts).read(location.blob_name)
             except (ValueError, StorageAccessError, httpx.HTTPError):
                 raise DocumentFailure(
                     "InvalidGlossary", "Cannot access the glossary with the current permissions."

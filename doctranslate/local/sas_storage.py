@@ -8,6 +8,7 @@ Works for Azure (`https://acct.blob.core.windows.net/container`) and path-style 
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 from dataclasses import dataclass
 from typing import Final
@@ -81,10 +82,27 @@ class SasLocation:
         return f"{url}?{self.sas}" if with_sas and self.sas else url
 
 
-class SasContainer:
-    """List, read and create blobs in one container with one SAS."""
+DEFAULT_ALLOWED_HOSTS: Final = ("127.0.0.1", "localhost", "::1", "*.blob.core.windows.net")
 
-    def __init__(self, location: SasLocation, http: httpx.AsyncClient) -> None:
+
+def host_allowed(url: str, allowed: tuple[str, ...]) -> bool:
+    """Whether the service may contact this URL's host at all (patterns like `*.blob.core.windows.net`)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(fnmatch.fnmatchcase(host, pattern.lower()) for pattern in allowed)
+
+
+class SasContainer:
+    """List, read and create blobs in one container with one SAS.
+
+    Only hosts in `allowed_hosts` are ever contacted: URLs come from whoever calls the service, and it
+    must not become a proxy into networks its callers cannot reach.
+    """
+
+    def __init__(
+        self, location: SasLocation, http: httpx.AsyncClient, allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    ) -> None:
+        if not host_allowed(location.container_url, allowed_hosts):
+            raise StorageAccessError(403, "HostNotAllowed", f"contacting {urlsplit(location.container_url).hostname}")
         self.location = location
         self._http = http
 

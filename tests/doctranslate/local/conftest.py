@@ -6,11 +6,17 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from doctranslate.stack import ManagedProcess, free_port, start_azurite, start_local_service
 from tests.support.storage import Storage
+
+
+def start_service(**options: Any) -> ManagedProcess:
+    """The local service as tests run it: it may contact storage on loopback only, never the network."""
+    return start_local_service(allowed_storage_hosts=("127.0.0.1",), **options)
 
 
 @dataclass
@@ -37,7 +43,7 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess
 def stack(azurite: ManagedProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     home = tmp_path_factory.mktemp("service")
     key = secrets.token_hex(8)
-    service = start_local_service(port=free_port(), key=key, log=home / "service.log", state_dir=home / "state")
+    service = start_service(port=free_port(), key=key, log=home / "service.log", state_dir=home / "state")
     yield LocalStack(azurite, service, key, Storage(azurite.port))
     service.stop()
 

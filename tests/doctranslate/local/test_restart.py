@@ -13,8 +13,9 @@ from pydantic import SecretStr
 from doctranslate.auth import KeyAuth
 from doctranslate.client import ClientConfig, DocumentTranslationClient, RetryPolicy
 from doctranslate.local.jobs import WRITER_METADATA
-from doctranslate.stack import ManagedProcess, free_port, start_local_service
+from doctranslate.stack import ManagedProcess, free_port
 from doctranslate.wire import BatchRequest, SourceInput, StartTranslationDetails, Status, TargetInput
+from tests.doctranslate.local.conftest import start_service
 from tests.support.storage import Storage
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +40,7 @@ def test_sigkill_mid_job_then_restart_finishes_every_document_once(azurite: Mana
     storage.upload(source, {f"part-{i:02}.txt": f"Section {i} of the manual.".encode() for i in range(DOCUMENTS)})
     port, key, state = free_port(), "restart-key", tmp_path / "state"
     slow = {"DOCTRANSLATE_FAULT_DOCUMENT_SECONDS": "0.4"}
-    first = start_local_service(
+    first = start_service(
         port=port, key=key, log=tmp_path / "first.log", state_dir=state, extra_env=slow, concurrency=2
     )
     details = StartTranslationDetails(
@@ -58,7 +59,7 @@ def test_sigkill_mid_job_then_restart_finishes_every_document_once(azurite: Mana
         os.kill(first.pid, signal.SIGKILL)  # no chance to clean up
         written_before_restart = len(storage.names(target))
 
-        second = start_local_service(port=port, key=key, log=tmp_path / "second.log", state_dir=state)
+        second = start_service(port=port, key=key, log=tmp_path / "second.log", state_dir=state)
         try:
             final = poller.wait(timeout_seconds=60)
             documents = list(client.list_document_statuses(poller.id))
