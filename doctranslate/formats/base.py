@@ -71,9 +71,14 @@ def decode_text(data: bytes, *, what: str) -> DecodedText:
         ) from None
 
 
-def translate_all(segments: Sequence[str], translate: SegmentTranslator) -> list[str]:
-    """Call the engine once for every segment that has words; keep the others as they are."""
-    wanted = [index for index, segment in enumerate(segments) if has_words(segment)]
+def translate_all(
+    segments: Sequence[str], translate: SegmentTranslator, plain: Callable[[str], str] = str
+) -> list[str]:
+    """Call the engine once for every segment that has words; keep the others as they are.
+
+    `plain` turns a segment into the text a reader sees (e.g. HTML entities decoded): `5 &lt; 6` has no words.
+    """
+    wanted = [index for index, segment in enumerate(segments) if has_words(plain(segment))]
     if not wanted:
         raise NoTranslatableTextError("the document does not have any translatable text")
     translated = translate([segments[index] for index in wanted])
@@ -121,7 +126,7 @@ class Pieces:
         what the service charges for.
         """
         segments = [text for translatable, text in self._items if translatable]
-        translated = iter(translate_all(segments, translate))
+        translated = iter(translate_all(segments, translate, plain))
         out = [next(translated) if translatable else text for translatable, text in self._items]
-        charged = [plain(segment) for segment in segments if has_words(segment)]
+        charged = [plain(segment) for segment in segments if has_words(plain(segment))]
         return "".join(out), charge(charged), len(charged)

@@ -18,9 +18,9 @@ from doctranslate.client import DocumentTranslationClient
 from doctranslate.stack import ManagedProcess, free_port
 from doctranslate.wire import BatchRequest, SourceInput, StartTranslationDetails, TargetInput
 from tests.conftest import fast_config
-from tests.support.storage import Storage
 from tests.doctranslate.local.conftest import start_service
 from tests.support.recordings import FIXTURES
+from tests.support.storage import Storage
 
 pytestmark = pytest.mark.e2e
 

@@ -15,8 +15,8 @@ import pytest
 
 from doctranslate.stack import ManagedProcess, free_port
 from doctranslate.wire import Status
-from tests.support.recordings import Exchange, translator_exchanges
 from tests.doctranslate.local.conftest import start_service
+from tests.support.recordings import Exchange, translator_exchanges
 from tests.support.storage import Storage
 
 pytestmark = pytest.mark.e2e
