@@ -39,21 +39,24 @@ class Glossary:
             return False
         return not (source_language and self.source_language and _base(self.source_language) != _base(source_language))
 
-    def split(self, text: str) -> list[tuple[str, bool]]:
-        """Cut `text` into (piece, is_term) runs. Terms match case-sensitively on word boundaries, longest first."""
+    def split(self, text: str) -> list[tuple[str, str | None]]:
+        """Cut `text` into runs of (source text, its glossary translation or None).
+
+        Terms match case-sensitively on word boundaries, longest first.
+        """
         if not self.terms:
-            return [(text, False)]
+            return [(text, None)]
         pattern = self._pattern or _compile(self.terms)
         object.__setattr__(self, "_pattern", pattern)
-        runs: list[tuple[str, bool]] = []
+        runs: list[tuple[str, str | None]] = []
         position = 0
         for match in pattern.finditer(text):
             if match.start() > position:
-                runs.append((text[position : match.start()], False))
-            runs.append((self.terms[match.group(0)], True))
+                runs.append((text[position : match.start()], None))
+            runs.append((match.group(0), self.terms[match.group(0)]))
             position = match.end()
         if position < len(text):
-            runs.append((text[position:], False))
+            runs.append((text[position:], None))
         return runs
 
     def merged_with(self, other: Glossary) -> Glossary:

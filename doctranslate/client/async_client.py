@@ -16,10 +16,10 @@ import httpx
 
 from doctranslate.client.calls import Call, TranslatedDocument
 from doctranslate.client.config import ClientConfig
-from doctranslate.client.failures import error_from_response
 from doctranslate.client.outcome import raise_if_unusable
 from doctranslate.client.progress import BatchView
 from doctranslate.client.routes import ListQuery
+from doctranslate.client.sending import send_async
 from doctranslate.errors import PollTimeoutError
 from doctranslate.settings import Settings, load_settings
 from doctranslate.wire.formats import FileFormat
@@ -110,17 +110,7 @@ class AsyncDocumentTranslationClient:
             call = self._calls.next_page(page.next_link, call)
 
     async def _run(self, call: Call[T]) -> T:
-        attempts = self.config.retry.start(call.description)
-        while True:
-            attempts.begin()
-            try:
-                response = await self._http.send(call.build(self._http))
-            except httpx.TransportError as exc:
-                await asyncio.sleep(attempts.after_transport_error(exc))
-                continue
-            if response.is_success:
-                return call.parse(response)
-            await asyncio.sleep(attempts.after_response(response, error_from_response))
+        return await send_async(self._http, call, self.config.retry)
 
 
 class AsyncTranslationPoller:

@@ -12,10 +12,10 @@ import httpx
 
 from doctranslate.client.calls import Call, TranslatedDocument
 from doctranslate.client.config import ClientConfig
-from doctranslate.client.failures import error_from_response
 from doctranslate.client.outcome import raise_if_unusable
 from doctranslate.client.progress import BatchView
 from doctranslate.client.routes import ListQuery
+from doctranslate.client.sending import send
 from doctranslate.errors import PollTimeoutError
 from doctranslate.settings import Settings, load_settings
 from doctranslate.wire.formats import FileFormat
@@ -115,17 +115,7 @@ class DocumentTranslationClient:
             call = self._calls.next_page(page.next_link, call)
 
     def _run(self, call: Call[T]) -> T:
-        attempts = self.config.retry.start(call.description)
-        while True:
-            attempts.begin()
-            try:
-                response = self._http.send(call.build(self._http))
-            except httpx.TransportError as exc:
-                time.sleep(attempts.after_transport_error(exc))
-                continue
-            if response.is_success:
-                return call.parse(response)
-            time.sleep(attempts.after_response(response, error_from_response))
+        return send(self._http, call, self.config.retry)
 
 
 class TranslationPoller:

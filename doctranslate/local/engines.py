@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final, Protocol
 
+from doctranslate.errors import ConfigurationError
 from doctranslate.glossaries import Glossary
 
 _PLAIN: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -39,8 +40,8 @@ class PseudoEngine:
 
     @staticmethod
     def _one(text: str, language: str, glossary: Glossary | None) -> str:
-        runs = glossary.split(text) if glossary else [(text, False)]
-        body = "".join(piece if is_term else piece.translate(_TO_ACCENTED) for piece, is_term in runs)
+        runs = glossary.split(text) if glossary else [(text, None)]
+        body = "".join(piece.translate(_TO_ACCENTED) if term is None else term for piece, term in runs)
         return f"[{language}: {body} {PAD * max(1, len(text) // 3)}]"
 
 
@@ -52,11 +53,15 @@ def unpseudo(text: str) -> str:
     return body[:-1].translate(_FROM_ACCENTED) if body.endswith(" ") else body.translate(_FROM_ACCENTED)
 
 
-ENGINES: Final[dict[str, type[PseudoEngine]]] = {"pseudo": PseudoEngine}
+ENGINE_NAMES: Final = ("pseudo", "azure-text")
 
 
 def engine_named(name: str) -> TranslationEngine:
-    try:
-        return ENGINES[name]()
-    except KeyError:
-        raise ValueError(f"unknown translation engine {name!r}; available: {', '.join(ENGINES)}") from None
+    """The engine for `--engine NAME`; `azure-text` reads `DOCTRANSLATE_MT_*` settings."""
+    if name == "pseudo":
+        return PseudoEngine()
+    if name == "azure-text":
+        from doctranslate.local.azure_text_engine import AzureTextEngine
+
+        return AzureTextEngine()
+    raise ConfigurationError(f"unknown translation engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")

@@ -6,8 +6,13 @@ Azure works here, and the other way round.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from azure.ai.translation.document import (
@@ -198,3 +203,37 @@ def test_synchronous_translation_with_glossary(stack: LocalStack) -> None:
 
     assert "produit" in translated.decode()
     assert unpseudo(translated.decode().replace("produit", "product")) == "Ship the product."
+
+
+def test_sdk_1_0_on_the_v1_routes(stack: LocalStack) -> None:
+    """azure-ai-translation-document 1.0.0 speaks only v1.0 (1.1.0 already moved to 2024-05-01)."""
+    sdk1 = Path(__file__).resolve().parents[3] / ".venv" / "sdk1"
+    assert (sdk1 / "azure").is_dir(), "scripts/setup installs SDK 1.0.0 into .venv/sdk1"
+    storage = stack.storage
+    source, target = storage.new_container("src"), storage.new_container("fr")
+    storage.upload(source, {"a.txt": b"Good morning.", "b.html": b"<p>Good night.</p>"})
+    script = Path(__file__).resolve().parents[2] / "support" / "sdk1_session.py"
+
+    finished = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            str(script),
+            stack.endpoint,
+            stack.key,
+            storage.container_url(source, "rl"),
+            storage.container_url(target, "wl"),
+        ],
+        env={**os.environ, "PYTHONPATH": str(sdk1)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert result["version"] == "1.0.0"
+    assert (result["status"], result["total"], result["succeeded"]) == ("Succeeded", 2, 2)
+    assert result["characters"] == len("Good morning.") + len("Good night.")
+    assert result["one"] and result["listed"] and result["cancel_finished"] == 400
+    assert result["formats"] == 21 and result["glossary_formats"] == ["CSV", "TSV", "XLIFF"]
