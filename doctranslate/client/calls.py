@@ -43,6 +43,7 @@ class Call(Generic[T]):
     parse: Callable[[httpx.Response], T]
     params: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
+    content: bytes | None = None
     files: Sequence[tuple[str, tuple[str, bytes, str]]] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -50,12 +51,16 @@ class Call(Generic[T]):
     def description(self) -> str:
         return f"{self.method} {urlsplit(self.url).path}"
 
+    def __repr__(self) -> str:
+        return f"Call({self.description})"  # never the URL's query: it may hold a SAS
+
     def build(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         return http.build_request(
             self.method,
             self.url,
             params=dict(self.params) or None,
             json=self.json,
+            content=self.content,
             files=list(self.files) if self.files is not None else None,
             headers=dict(self.headers) or None,
         )
