@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -52,7 +52,7 @@ class BatchFollower:
         account: StorageAccount,
         pairs: Sequence[Pair],
         settings: FollowSettings,
-        on_update: Callable[[TranslationStatus], None] = lambda status: None,
+        on_update: Callable[[TranslationStatus], Awaitable[None]] | None = None,
     ) -> None:
         self._client = client
         self._account = account
@@ -66,7 +66,8 @@ class BatchFollower:
         interval = self._settings.min_interval
         while True:
             status = await poller.poll()
-            self._on_update(status)
+            if self._on_update is not None:
+                await self._on_update(status)
             if status.summary.success > len(self._gathered) or status.status.is_terminal:
                 await self._gather(batch_id)
                 interval = self._settings.min_interval

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -53,6 +54,7 @@ class ReportSummary(BaseModel):
 
 
 class RunReport(BaseModel):
+    request: dict[str, Any] | None = Field(None, description="The run's parameters (no secrets), for reruns.")
     documents: list[DocumentOutcome] = Field(default_factory=list)
     batches: list[BatchOutcome] = Field(default_factory=list)
     skipped_files: list[SkippedFile] = Field(default_factory=list)

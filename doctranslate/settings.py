@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
@@ -91,6 +92,13 @@ class Settings(BaseSettings):
         description="https://<account>.blob.core.windows.net, used with DefaultAzureCredential.",
     )
 
+    source_container: str = Field(
+        default="doctranslate-source", validation_alias=_env("source_container"), pattern=r"^[a-z0-9](-?[a-z0-9])+$"
+    )
+    target_container: str = Field(
+        default="doctranslate-target", validation_alias=_env("target_container"), pattern=r"^[a-z0-9](-?[a-z0-9])+$"
+    )
+
     # --- behaviour ----------------------------------------------------------------------------
     poll_interval_seconds: Annotated[float, Field(ge=1.0, le=600.0)] = Field(
         default=5.0, validation_alias=_env("poll_interval_seconds")
@@ -109,6 +117,20 @@ class Settings(BaseSettings):
     )
     retry_backoff_max_seconds: Annotated[float, Field(ge=0, le=600)] = Field(
         default=60.0, validation_alias=_env("retry_backoff_max_seconds")
+    )
+
+    transfer_concurrency: Annotated[int, Field(ge=1, le=128)] = Field(
+        default=16, validation_alias=_env("transfer_concurrency")
+    )
+    price_per_million_characters: Annotated[float, Field(ge=0)] = Field(
+        default=15.0,
+        validation_alias=_env("price_per_million_characters"),
+        description="For estimates and reports (Document Translation S1 list price, USD).",
+    )
+    state_dir: Path = Field(
+        default=Path(".doctranslate"),
+        validation_alias=_env("state_dir"),
+        description="Submission journal and Prefect cache records: what makes a re-run resume.",
     )
 
     @field_validator("translator_endpoint")

@@ -1,0 +1,101 @@
+"""The `doctranslate` command: the core commands plus `translate`, which runs the Prefect pipeline.
+
+Lives beside the flows, not in the core package, because the core never imports Prefect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from doctranslate.cli import app, reports_errors
+from doctranslate.errors import BadInputError, describe_document_error
+from doctranslate.existing import OnExisting
+from doctranslate.run import TranslationRequest, require_sources
+from doctranslate.settings import describe_validation_error, load_settings
+from doctranslate.stack import stack_up
+
+
+def _prefect_defaults(state_dir: Path) -> None:
+    """Prefect reads these at import: keep its database per project, offline, and patient on cold starts."""
+    os.environ.setdefault("PREFECT_HOME", str((state_dir / "prefect-home").resolve()))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def _use_local_stack_if_unconfigured() -> None:
+    if load_settings().translator_endpoint is not None:
+        return
+    info = stack_up()
+    os.environ.update(info.environment)
+    typer.echo(
+        f"No Azure endpoint configured: using the local stack (Azurite + the local translation service, data in "
+        f"{info.home}); it keeps running for the next run — stop it with `doctranslate stack down`.",
+        err=True,
+    )
+
+
+@app.command()
+@reports_errors
+def translate(
+    sources: Annotated[list[Path], typer.Argument(help="Folders (recursively) or files to translate.")],
+    to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated: fr,de,ja.")],
+    source_language: Annotated[str | None, typer.Option("--from", help="Source language (default: detect).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder: <out>/<lang>/<path> and the report.")] = Path(
+        "translations"
+    ),
+    glossary: Annotated[
+        list[str] | None, typer.Option("--glossary", help="Glossary file or folder, or lang=file (repeatable).")
+    ] = None,
+    on_existing: Annotated[OnExisting, typer.Option(help="For translations that already exist.")] = OnExisting.SKIP,
+    include: Annotated[list[str] | None, typer.Option(help="Only files matching this glob (repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Leave out files matching this glob (repeatable).")] = None,
+    job: Annotated[str | None, typer.Option(help="Job folder name in storage (default: source folder name).")] = None,
+    budget: Annotated[float | None, typer.Option(help="Stop before submitting if the estimate is above this.")] = None,
+) -> None:
+    """Translate documents with the Prefect pipeline; exit 0 if all succeeded, 1 if some failed, 2 for bad input."""
+    try:
+        request = TranslationRequest(
+            sources=[str(s) for s in sources],
+            languages=[code.strip() for code in to.split(",") if code.strip()],
+            source_language=source_language,
+            out_dir=str(out),
+            glossaries=glossary or [],
+            on_existing=on_existing,
+            include=include or [],
+            exclude=exclude or [],
+            job=job,
+            budget=budget,
+        )
+    except ValidationError as exc:
+        raise BadInputError(describe_validation_error(exc).replace("invalid settings: DOCTRANSLATE_", "")) from None
+    require_sources(request)
+    _prefect_defaults(load_settings().state_dir)
+    _use_local_stack_if_unconfigured()
+    from flows.translate import translate_documents
+
+    report = asyncio.run(translate_documents(request))
+    s = report.summary
+    typer.echo(
+        f"\n{s.succeeded} translated, {s.already_translated} already up to date, {s.failed} failed, "
+        f"{s.skipped_files} file(s) not submitted; {s.characters_charged:,} characters charged ({s.cost:.4f})."
+    )
+    typer.echo(f"Translations: {out}/<language>/...   Report: {out / 'report.md'} and {out / 'report.json'}")
+    for failure in report.failures:
+        typer.echo(
+            f"  failed: {describe_document_error(failure.source, failure.language, failure.error, failure.message)}"
+        )
+    for skipped in report.skipped_files:
+        typer.echo(f"  not submitted: {skipped.source}: {skipped.reason}")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,35 @@
+"""Publish a run's report: files in the output folder and Prefect artifacts (table + markdown)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from doctranslate.report import RunReport, render_markdown, write_report
+
+
+@task(name="report", cache_policy=NO_CACHE, persist_result=False)
+async def publish(report: RunReport, out_dir: Path) -> Path:
+    """>>> await publish(report, Path("translations"))  # doctest: +SKIP"""
+    json_path, markdown_path = write_report(report, out_dir)
+    rows = [
+        d.model_dump(include={"source", "language", "status", "output", "characters_charged", "error", "hint"})
+        for d in report.documents
+    ]
+    await acreate_table_artifact(rows, key="translation-documents", description="Every document x language")
+    await acreate_markdown_artifact(render_markdown(report), key="translation-report", description="Run summary")
+    s = report.summary
+    get_run_logger().info(
+        "report: %d succeeded, %d failed, %d already translated, %d file(s) not submitted, %d characters (%.4f); %s",
+        s.succeeded,
+        s.failed,
+        s.already_translated,
+        s.skipped_files,
+        s.characters_charged,
+        s.cost,
+        markdown_path,
+    )
+    return json_path

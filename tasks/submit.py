@@ -1,0 +1,64 @@
+"""Submit one planned batch, exactly once across retries, crashes and concurrent runs.
+
+The cache key is the batch's business identity (its content, languages and settings), never the task
+source or the run id (prefect-notes §4): a new run of the same work, even after a code change, finds the
+recorded batch id instead of paying again. SERIALIZABLE isolation makes a second, concurrent run wait for
+the first one's answer. SAS tokens are generated inside the task and never leave it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import CacheKeyFnPolicy
+from prefect.context import TaskRunContext
+from prefect.locking.filesystem import FileSystemLockManager
+from prefect.transactions import IsolationLevel
+
+from doctranslate.client import DocumentTranslationClient
+from doctranslate.glossary_selection import GlossaryFile
+from doctranslate.run import BatchPlan
+from doctranslate.settings import Settings
+from doctranslate.storage import StorageAccount
+from doctranslate.submission import BatchLayout, SubmissionJournal, build_request, submit_once
+
+
+def submission_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    return f"submit-{parameters['batch'].batch.key}"
+
+
+@task(name="submit", retries=2, retry_delay_seconds=[5, 30], persist_result=True)
+def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
+    """Returns the service's batch id.
+
+    >>> submit.with_options(**submission_options(settings))(batch, glossaries, layout, settings)  # doctest: +SKIP
+    """
+    account = StorageAccount(settings)
+    lifetime = timedelta(minutes=settings.sas_lifetime_minutes)
+    details = build_request(batch.decision.translate, glossaries, layout, account, lifetime)
+    with DocumentTranslationClient.from_settings(settings) as client:
+        batch_id = submit_once(client, SubmissionJournal(settings.state_dir / "submissions"), batch.batch, details)
+    get_run_logger().info(
+        "batch %s: %d document x language pair(s) submitted as %s",
+        batch.batch.key[:12],
+        len(batch.decision.translate),
+        batch_id,
+    )
+    return batch_id
+
+
+def submission_options(settings: Settings) -> dict[str, Any]:
+    """Where the cache records, results and locks live: under the state folder, shared by every run here."""
+    state = settings.state_dir.resolve()
+    policy = CacheKeyFnPolicy(cache_key_fn=submission_key).configure(
+        key_storage=state / "prefect" / "keys",
+        isolation_level=IsolationLevel.SERIALIZABLE,
+        lock_manager=FileSystemLockManager(lock_files_directory=state / "prefect" / "locks"),
+    )
+    return {
+        "cache_policy": policy,
+        "result_storage": state / "prefect" / "results",
+        "cache_expiration": timedelta(days=30),
+    }
