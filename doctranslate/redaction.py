@@ -102,6 +102,11 @@ def _serialize_sas_url(value: SasUrl, info: SerializationInfo) -> str:
     return value.get_secret_value() if context.get("reveal_secrets") else str(value)
 
 
+def enable_http_logging() -> None:
+    """Every HTTP request line at INFO (httpx), for debugging a run; redaction still applies."""
+    logging.getLogger("httpx").setLevel(logging.INFO)
+
+
 def install_log_redaction() -> None:
     """Make every log record in this process redacted at creation. Idempotent.
 

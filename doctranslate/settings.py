@@ -127,6 +127,11 @@ class Settings(BaseSettings):
         validation_alias=_env("price_per_million_characters"),
         description="For estimates and reports (Document Translation S1 list price, USD).",
     )
+    log_http: bool = Field(
+        default=False,
+        validation_alias=_env("log_http"),
+        description="Log every HTTP request line (URLs redacted) for debugging.",
+    )
     state_dir: Path = Field(
         default=Path(".doctranslate"),
         validation_alias=_env("state_dir"),

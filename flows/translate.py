@@ -13,7 +13,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from pydantic import BaseModel, Field
 
-from doctranslate.redaction import install_log_redaction
+from doctranslate.redaction import enable_http_logging, install_log_redaction
 from doctranslate.report import DocumentOutcome, RunReport, SkippedFile, summarize
 from doctranslate.run import TranslationRequest
 from doctranslate.settings import load_settings
@@ -38,6 +38,8 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
     under `request.out_dir`. Re-running the same request resumes: nothing is submitted or paid twice."""
     install_log_redaction()
     settings = load_settings()
+    if settings.log_http:
+        enable_http_logging()
     out_dir = Path(request.out_dir)
     run_plan = plan(request, settings)
     await stage(run_plan, settings)

@@ -1,0 +1,141 @@
+"""End-to-end pipeline tests: the real `doctranslate translate` command, in its own process, against a
+real Prefect server, Azurite and the local translation service — all on this machine.
+
+Each test gets its own local service (so it can count the batches it received) and state folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from doctranslate.stack import ManagedProcess, connection_string, free_port, start_azurite
+from tests.doctranslate.local.conftest import start_service
+
+KEY = "KEYSENTINEL-0d1e2f3a4b5c"  # recognizable, so the secrets scan can look for it
+
+
+@pytest.fixture(scope="session")
+def azurite_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
+    folder = tmp_path_factory.mktemp("azurite")
+    process = start_azurite(port=free_port(), log=folder / "log", data_dir=None)
+    yield process
+    process.stop()
+
+
+@dataclass(frozen=True)
+class PrefectServer:
+    url: str
+    home: Path
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
+    """A real `prefect server start` (not the test harness), shared by the session's runs."""
+    home = tmp_path_factory.mktemp("prefect")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    log = (home / "server.log").open("wb")
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise RuntimeError((home / "server.log").read_text()[-3000:])
+    yield PrefectServer(url, home)
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(30)
+
+
+@dataclass
+class Pipeline:
+    """A workspace: documents in `work`, outputs in `work/out`, and the environment of every run."""
+
+    work: Path
+    env: dict[str, str]
+    service: ManagedProcess
+    logs: list[str] = field(default_factory=list)
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "flows.cli", "translate", *args]
+
+    def run(self, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+        finished = subprocess.run(  # noqa: S603
+            self.command(*args),
+            cwd=self.work,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        self.logs.append(finished.stdout + finished.stderr)
+        return finished
+
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        """Runs in the background (its own process group, so it can be killed whole); output to a log file."""
+        log = (self.work.parent / f"background-{len(self.logs)}.log").open("wb")
+        self.logs.append(log.name)
+        return subprocess.Popen(  # noqa: S603
+            self.command(*args),
+            cwd=self.work,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def batches_received(self) -> int:
+        headers = {"Ocp-Apim-Subscription-Key": KEY}
+        url = f"http://127.0.0.1:{self.service.port}/translator/document/batches"
+        return len(httpx.get(url, params={"api-version": "2024-05-01"}, headers=headers).json()["value"])
+
+
+@pytest.fixture
+def pipeline(
+    azurite_process: ManagedProcess, prefect_server: PrefectServer, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Pipeline]:
+    faults = getattr(request, "param", {})
+    service = start_service(
+        port=free_port(), key=KEY, log=tmp_path / "service.log", state_dir=tmp_path / "service", extra_env=faults
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_server.url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "INFO",
+        "DOCTRANSLATE_TRANSLATOR_ENDPOINT": f"http://127.0.0.1:{service.port}",
+        "DOCTRANSLATE_TRANSLATOR_KEY": KEY,
+        "DOCTRANSLATE_STORAGE_CONNECTION_STRING": connection_string(azurite_process.port),
+        "DOCTRANSLATE_POLL_INTERVAL_SECONDS": "1",
+        # every test its own containers, so runs cannot see each other's outputs
+        "DOCTRANSLATE_SOURCE_CONTAINER": f"src-{uuid.uuid4().hex[:16]}",
+        "DOCTRANSLATE_TARGET_CONTAINER": f"out-{uuid.uuid4().hex[:16]}",
+    }
+    yield Pipeline(work, env, service)
+    service.stop()

@@ -1,0 +1,44 @@
+"""The SAS tokens in a submitted request grant the minimum: source and glossary read-only on one blob,
+targets write+list, all expiring at the configured lifetime."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from doctranslate.existing import Pair
+from doctranslate.glossary_selection import GlossaryFile
+from doctranslate.planning import SourceDocument
+from doctranslate.settings import load_settings
+from doctranslate.stack import ManagedProcess, connection_string
+from doctranslate.storage import StorageAccount
+from doctranslate.submission import BatchLayout, build_request
+
+
+def sas(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def test_sas_scopes_and_lifetimes_are_minimal(azurite_process: ManagedProcess) -> None:
+    settings = load_settings(storage_connection_string=connection_string(azurite_process.port))
+    account = StorageAccount(settings)
+    document = SourceDocument(relative_path="a/b.txt", local_path=Path("b.txt"), size=1, md5="0" * 32)
+    glossary = GlossaryFile(path=Path("g.csv"), format="CSV", md5="1" * 32, language="fr")
+    layout = BatchLayout(job="job", source_container="src", target_container="out")
+    lifetime = timedelta(minutes=30)
+
+    details = build_request([Pair(document, "fr", "fr/a/b.txt")], [glossary], layout, account, lifetime).to_wire()
+
+    (source_input,) = details["inputs"]
+    source = sas(source_input["source"]["sourceUrl"])
+    (target,) = source_input["targets"]
+    target_sas = sas(target["targetUrl"])
+    glossary_sas = sas(target["glossaries"][0]["glossaryUrl"])
+    assert (source["sp"], source["sr"]) == ("r", "b") and source_input["storageType"] == "File"
+    assert (target_sas["sp"], target_sas["sr"]) == ("wl", "c")
+    assert (glossary_sas["sp"], glossary_sas["sr"]) == ("r", "b")
+    assert urlsplit(target["targetUrl"]).path.endswith("/out/fr/a/b.txt")
+    for token in (source, target_sas, glossary_sas):
+        expiry = datetime.fromisoformat(token["se"].replace("Z", "+00:00"))
+        assert abs((expiry - datetime.now(UTC)) - lifetime) < timedelta(minutes=1)

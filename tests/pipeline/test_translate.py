@@ -1,0 +1,94 @@
+"""`doctranslate translate` on the local stack: a mixed folder, re-runs, and the existing-target policy."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from doctranslate.local.engines import unpseudo
+from tests.pipeline.conftest import Pipeline
+
+pytestmark = pytest.mark.e2e
+
+DOCUMENTS = {
+    "a.txt": b"Contoso ships documents.\n",
+    "nested/deep/b.md": b"# Guide\n\nRead `code` and [the docs](https://example.com).\n",
+    "nested/c.html": b"<p>Hello <b>Contoso</b> team</p>",
+    "nested/d.htm": b"<h1>Short page</h1>",
+    "notes.markdown": b"Plain *notes*.\n",
+    "\u00fcn\u00efcode name.txt": b"Unicode and spaces in the name.\n",
+}
+LANGUAGES = ["fr", "de", "ja"]
+
+
+def write_sources(root: Path) -> None:
+    for name, data in DOCUMENTS.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    (root / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (root / "empty.txt").write_bytes(b"")
+    with (root / "huge.txt").open("wb") as huge:  # sparse: 41 MB without writing them
+        huge.truncate(41 * 1024 * 1024)
+
+
+def test_mixed_folder_three_languages_glossary_then_rerun_then_fail_policy(pipeline: Pipeline) -> None:
+    write_sources(pipeline.work / "src")
+    (pipeline.work / "terms.csv").write_text("Contoso,Contoso\u2122\n")
+
+    first = pipeline.run("src", "--to", ",".join(LANGUAGES), "--glossary", "terms.csv", "--out", "out")
+
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    out = pipeline.work / "out"
+    for language in LANGUAGES:
+        for name in DOCUMENTS:
+            assert (out / language / name).is_file(), f"missing {language}/{name}"
+    assert not list(out.rglob("*.partial"))
+    first_line = (out / "fr" / "a.txt").read_text().splitlines()[0]
+    assert "Contoso\u2122" in first_line  # the glossary term, exactly
+    assert unpseudo(first_line.replace("Contoso\u2122", "Contoso")) == "Contoso ships documents."
+    assert "(https://example.com)" in (out / "ja" / "nested/deep/b.md").read_text()
+    report = json.loads((out / "report.json").read_text())
+    assert {(d["source"], d["language"], d["status"]) for d in report["documents"]} == {
+        (name, language, "Succeeded") for name in DOCUMENTS for language in LANGUAGES
+    }
+    skipped = {s["source"]: s["reason"] for s in report["skipped_files"]}
+    assert set(skipped) == {"photo.jpg", "empty.txt", "huge.txt"}
+    assert "unsupported file type .jpg" in skipped["photo.jpg"] and "40 MB limit" in skipped["huge.txt"]
+    assert [b["status"] for b in report["batches"]] == ["Succeeded"]
+    assert report["summary"]["characters_charged"] == sum(d["characters_charged"] for d in report["documents"]) > 0
+    assert report["summary"]["characters_charged"] == report["summary"]["estimated_characters"]
+    assert "Translation report" in (out / "report.md").read_text()
+    assert pipeline.batches_received() == 1
+
+    second = pipeline.run("src", "--to", ",".join(LANGUAGES), "--glossary", "terms.csv", "--out", "out")
+
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert "0 translated, 18 already up to date" in second.stdout
+    assert pipeline.batches_received() == 1
+
+    third = pipeline.run("src", "--to", "fr", "--job", "another-job", "--on-existing", "fail", "--out", "out2")
+
+    assert third.returncode == 2
+    assert "already exist in the target container" in third.stderr and "nothing was submitted" in third.stderr
+    assert pipeline.batches_received() == 1
+
+
+def test_bad_input_exits_2_with_the_reason(pipeline: Pipeline) -> None:
+    (pipeline.work / "src").mkdir()
+    (pipeline.work / "src" / "a.txt").write_text("Text.")
+    cases = [
+        (("src", "--to", "fr,xx_YY"), "is not a language code"),
+        (("src", "--to", "fr,fr"), "given twice"),
+        (("nowhere", "--to", "fr"), "source nowhere does not exist"),
+        (("src", "--to", "fr", "--glossary", "missing.csv"), "glossary missing.csv does not exist"),
+        (("src", "--to", "fr", "--budget", "0.0000001"), "is over the budget"),
+    ]
+    for arguments, message in cases:
+        finished = pipeline.run(*arguments)
+        assert finished.returncode == 2, (arguments, finished.stdout[-2000:], finished.stderr[-2000:])
+        assert message in finished.stderr, (arguments, finished.stderr[-2000:])
+    assert pipeline.batches_received() == 0
+    assert os.listdir(pipeline.work / "src") == ["a.txt"]  # nothing lost or written there
