@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from doctranslate.existing import Pair
 from doctranslate.glossary_selection import GlossaryFile
 from doctranslate.planning import SourceDocument
@@ -14,6 +16,8 @@ from doctranslate.settings import load_settings
 from doctranslate.stack import ManagedProcess, connection_string
 from doctranslate.storage import StorageAccount
 from doctranslate.submission import BatchLayout, build_request
+
+pytestmark = pytest.mark.e2e
 
 
 def sas(url: str) -> dict[str, str]:
