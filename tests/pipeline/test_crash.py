@@ -85,6 +85,7 @@ def test_killed_while_gathering(pipeline: Pipeline) -> None:
     assert len(outputs(pipeline.work)) == DOCUMENTS
     assert all(p.read_text().startswith("[fr: ") for p in outputs(pipeline.work))  # complete, not partial
     assert not list((pipeline.work / "out").rglob("*.partial"))
+    # Outputs gathered and marked before the kill count as already translated; the rest are gathered again
+    # from the same batch (how many of each depends on where the kill landed; neither is re-translated).
     summary = report["summary"]
     assert summary["succeeded"] + summary["already_translated"] == DOCUMENTS  # type: ignore[index]
-    assert summary["already_translated"] > 0  # type: ignore[index]
