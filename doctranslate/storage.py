@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -24,6 +23,7 @@ from azure.storage.blob import (
     generate_container_sas,
 )
 
+from doctranslate.blobs import BlobInfo, quote_blob
 from doctranslate.errors import ConfigurationError, DocTranslateError
 from doctranslate.redaction import SasUrl
 from doctranslate.settings import Settings
@@ -36,13 +36,6 @@ _CLOCK_SKEW: Final = timedelta(minutes=5)
 
 class StorageError(DocTranslateError):
     """Storage could not be reached or refused an operation."""
-
-
-@dataclass(frozen=True)
-class BlobInfo:
-    name: str
-    size: int
-    metadata: dict[str, str]
 
 
 class StorageAccount:
@@ -137,12 +130,6 @@ class StorageAccount:
     @functools.lru_cache(maxsize=4)  # noqa: B019 - one account object per run; the cache dies with it
     def _cached_delegation_key(self, until: datetime) -> UserDelegationKey:
         return self.service.get_user_delegation_key(datetime.now(UTC) - _CLOCK_SKEW, until)
-
-
-def quote_blob(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="/")
 
 
 def _window(lifetime: timedelta) -> tuple[datetime, datetime]:

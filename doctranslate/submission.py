@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from doctranslate.blobs import quote_blob
 from doctranslate.client import DocumentTranslationClient, ListQuery
 from doctranslate.existing import Pair
 from doctranslate.glossary_selection import GlossaryFile
@@ -74,7 +75,7 @@ def build_request(
         )
         targets = [
             TargetInput(
-                target_url=SasUrl(f"{base}/{_quoted(pair.target)}?{token}"),
+                target_url=SasUrl(f"{base}/{quote_blob(pair.target)}?{token}"),
                 language=pair.language,
                 glossaries=[
                     Glossary(glossary_url=glossary_urls[g.path], format=g.format)
@@ -93,12 +94,6 @@ def build_request(
             )
         )
     return StartTranslationDetails(inputs=inputs)
-
-
-def _quoted(name: str) -> str:
-    from doctranslate.storage import quote_blob
-
-    return quote_blob(name)
 
 
 class SubmissionJournal:

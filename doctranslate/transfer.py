@@ -18,15 +18,15 @@ from typing import Final, TypeVar
 
 import httpx
 
+from doctranslate.blobs import quote_blob
 from doctranslate.client.calls import Call
 from doctranslate.client.retry import RetryPolicy
 from doctranslate.client.sending import send_async
 from doctranslate.redaction import SasUrl
-from doctranslate.storage import SOURCE_MD5_METADATA, STORAGE_API_VERSION, quote_blob
+from doctranslate.storage import SOURCE_MD5_METADATA, STORAGE_API_VERSION
 
 DEFAULT_CONCURRENCY: Final = 16
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,22 @@ def _content(response: httpx.Response) -> bytes:
     return response.content
 
 
-async def _bounded(items: Sequence[T], work: Callable[[T], Awaitable[R]], concurrency: int) -> list[R]:
+async def _transfer(
+    items: Sequence[T],
+    one: Callable[[httpx.AsyncClient, RetryPolicy, T], Awaitable[None]],
+    concurrency: int,
+    retry: RetryPolicy | None,
+) -> None:
+    """Run `one` for every item, at most `concurrency` at a time, over one connection pool."""
+    policy = retry or RetryPolicy(max_attempts=5)
     slots = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(timeout=httpx.Timeout(120.0)) as http:
 
-    async def one(item: T) -> R:
-        async with slots:
-            return await work(item)
+        async def bounded(item: T) -> None:
+            async with slots:
+                await one(http, policy, item)
 
-    return list(await asyncio.gather(*(one(item) for item in items)))
+        await asyncio.gather(*(bounded(item) for item in items))
 
 
 async def upload_files(
@@ -74,22 +82,21 @@ async def upload_files(
     retry: RetryPolicy | None = None,
 ) -> None:
     """PUT each file as a block blob with its MD5 (checked by storage) and in metadata (for skipping)."""
-    policy = retry or RetryPolicy(max_attempts=5)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(120.0)) as http:
 
-        async def put(item: Upload) -> None:
-            data = await asyncio.to_thread(item.local_path.read_bytes)
-            headers = {
-                "x-ms-version": STORAGE_API_VERSION,
-                "x-ms-blob-type": "BlockBlob",
-                "Content-Type": item.content_type,
-                "Content-MD5": base64.b64encode(bytes.fromhex(item.md5_hex)).decode(),
-                f"x-ms-meta-{SOURCE_MD5_METADATA}": item.md5_hex,
-            }
-            call = Call("PUT", _blob_url(container, item.blob_name), _ok, content=data, headers=headers)
-            await send_async(http, call, policy)
+    async def put(http: httpx.AsyncClient, policy: RetryPolicy, item: Upload) -> None:
+        data = await asyncio.to_thread(item.local_path.read_bytes)
+        headers = {
+            "x-ms-version": STORAGE_API_VERSION,
+            "x-ms-blob-type": "BlockBlob",
+            "Content-Type": item.content_type,
+            "Content-MD5": base64.b64encode(bytes.fromhex(item.md5_hex)).decode(),
+            f"x-ms-meta-{SOURCE_MD5_METADATA}": item.md5_hex,
+        }
+        await send_async(
+            http, Call("PUT", _blob_url(container, item.blob_name), _ok, content=data, headers=headers), policy
+        )
 
-        await _bounded(uploads, put, concurrency)
+    await _transfer(uploads, put, concurrency, retry)
 
 
 async def download_blobs(
@@ -100,17 +107,15 @@ async def download_blobs(
     retry: RetryPolicy | None = None,
 ) -> None:
     """GET each blob into its local path, atomically."""
-    policy = retry or RetryPolicy(max_attempts=5)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(120.0)) as http:
 
-        async def get(item: Download) -> None:
-            call = Call(
-                "GET", _blob_url(container, item.blob_name), _content, headers={"x-ms-version": STORAGE_API_VERSION}
-            )
-            data = await send_async(http, call, policy)
-            await asyncio.to_thread(write_atomically, item.local_path, data)
+    async def get(http: httpx.AsyncClient, policy: RetryPolicy, item: Download) -> None:
+        headers = {"x-ms-version": STORAGE_API_VERSION}
+        data = await send_async(
+            http, Call("GET", _blob_url(container, item.blob_name), _content, headers=headers), policy
+        )
+        await asyncio.to_thread(write_atomically, item.local_path, data)
 
-        await _bounded(downloads, get, concurrency)
+    await _transfer(downloads, get, concurrency, retry)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from doctranslate.auth import KeyAuth
 from doctranslate.client import AsyncDocumentTranslationClient, ClientConfig, DocumentTranslationClient, RetryPolicy
 from doctranslate.settings import ApiVersion
+from doctranslate.stack import ManagedProcess, free_port, start_azurite
 from tests.support.recordings import ENDPOINT
 
 TEST_KEY = "test-key-0123456789abcdef"
@@ -40,6 +41,15 @@ def fast_config(
         timeout_seconds=5,
         poll_interval_seconds=0,
     )
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
+    """One in-memory Azurite per test session (a long-lived one freezes in its GC; azurite-notes §7)."""
+    logs = tmp_path_factory.mktemp("azurite")
+    process = start_azurite(port=free_port(), log=logs / "azurite.log", data_dir=None)
+    yield process
+    process.stop()
 
 
 @pytest.fixture

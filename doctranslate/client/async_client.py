@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Self, TypeVar
 
@@ -16,11 +15,10 @@ import httpx
 
 from doctranslate.client.calls import Call, TranslatedDocument
 from doctranslate.client.config import ClientConfig
-from doctranslate.client.outcome import raise_if_unusable
-from doctranslate.client.progress import BatchView
+from doctranslate.client.outcome import WaitRule, raise_if_unusable
+from doctranslate.client.progress import PollerState
 from doctranslate.client.routes import ListQuery
 from doctranslate.client.sending import send_async
-from doctranslate.errors import PollTimeoutError
 from doctranslate.settings import Settings, load_settings
 from doctranslate.wire.formats import FileFormat
 from doctranslate.wire.requests import StartTranslationDetails
@@ -113,20 +111,12 @@ class AsyncDocumentTranslationClient:
         return await send_async(self._http, call, self.config.retry)
 
 
-class AsyncTranslationPoller:
+class AsyncTranslationPoller(PollerState):
     """Async counterpart of `TranslationPoller`."""
 
     def __init__(self, client: AsyncDocumentTranslationClient, batch_id: str) -> None:
+        super().__init__(batch_id)
         self._client = client
-        self.id = batch_id
-        self.view = BatchView(batch_id)
-
-    @property
-    def status(self) -> TranslationStatus | None:
-        return self.view.latest
-
-    def done(self) -> bool:
-        return self.view.is_finished
 
     async def poll(self) -> TranslationStatus:
         return self.view.observe(await self._client.get_translation_status(self.id))
@@ -137,18 +127,13 @@ class AsyncTranslationPoller:
         timeout_seconds: float | None = None,
         on_update: Callable[[TranslationStatus], None] | None = None,
     ) -> TranslationStatus:
-        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+        rule = WaitRule(self.id, timeout_seconds)
         while True:
             status = await self.poll()
             if on_update is not None:
                 on_update(status)
-            if status.status.is_terminal:
-                return raise_if_unusable(status)
-            if deadline is not None and time.monotonic() >= deadline:
-                raise PollTimeoutError(
-                    f"batch {self.id} is still {status.status.value} after {timeout_seconds} s",
-                    hint="it keeps running on the service; resume it later by its id",
-                )
+            if rule.finished(status):
+                return status
             await asyncio.sleep(self._client.config.poll_interval_seconds)
 
     async def result(self, *, timeout_seconds: float | None = None) -> AsyncIterator[DocumentStatus]:

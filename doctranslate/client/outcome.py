@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from doctranslate.errors import BatchFailedError
+import time
+from dataclasses import dataclass, field
+
+from doctranslate.errors import BatchFailedError, PollTimeoutError
 from doctranslate.wire.status import Status, TranslationStatus
 
 
@@ -22,3 +25,23 @@ def raise_if_unusable(status: TranslationStatus) -> TranslationStatus:
             inner_code=error.innermost_code if error else None,
         )
     return status
+
+
+@dataclass
+class WaitRule:
+    """When a poller stops waiting: at a terminal status (raising on `ValidationFailed`) or at its deadline."""
+
+    batch_id: str
+    timeout_seconds: float | None
+    started: float = field(default_factory=time.monotonic)
+
+    def finished(self, status: TranslationStatus) -> bool:
+        if status.status.is_terminal:
+            raise_if_unusable(status)
+            return True
+        if self.timeout_seconds is not None and time.monotonic() - self.started >= self.timeout_seconds:
+            raise PollTimeoutError(
+                f"batch {self.batch_id} is still {status.status.value} after {self.timeout_seconds} s",
+                hint="it keeps running on the service; resume it later by its id",
+            )
+        return False

@@ -42,3 +42,18 @@ class BatchView:
     @property
     def is_finished(self) -> bool:
         return self.latest is not None and self.latest.status.is_terminal
+
+
+class PollerState:
+    """What the sync and async pollers share: the batch id and the forward-only view of it."""
+
+    def __init__(self, batch_id: str) -> None:
+        self.id = batch_id
+        self.view = BatchView(batch_id)
+
+    @property
+    def status(self) -> TranslationStatus | None:
+        return self.view.latest
+
+    def done(self) -> bool:
+        return self.view.is_finished

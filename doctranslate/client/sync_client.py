@@ -12,11 +12,10 @@ import httpx
 
 from doctranslate.client.calls import Call, TranslatedDocument
 from doctranslate.client.config import ClientConfig
-from doctranslate.client.outcome import raise_if_unusable
-from doctranslate.client.progress import BatchView
+from doctranslate.client.outcome import WaitRule, raise_if_unusable
+from doctranslate.client.progress import PollerState
 from doctranslate.client.routes import ListQuery
 from doctranslate.client.sending import send
-from doctranslate.errors import PollTimeoutError
 from doctranslate.settings import Settings, load_settings
 from doctranslate.wire.formats import FileFormat
 from doctranslate.wire.requests import StartTranslationDetails
@@ -118,20 +117,12 @@ class DocumentTranslationClient:
         return send(self._http, call, self.config.retry)
 
 
-class TranslationPoller:
+class TranslationPoller(PollerState):
     """Follows one batch to the end; its view of the status never goes backwards."""
 
     def __init__(self, client: DocumentTranslationClient, batch_id: str) -> None:
+        super().__init__(batch_id)
         self._client = client
-        self.id = batch_id
-        self.view = BatchView(batch_id)
-
-    @property
-    def status(self) -> TranslationStatus | None:
-        return self.view.latest
-
-    def done(self) -> bool:
-        return self.view.is_finished
 
     def poll(self) -> TranslationStatus:
         """One status request, merged into the view."""
@@ -144,18 +135,13 @@ class TranslationPoller:
         on_update: Callable[[TranslationStatus], None] | None = None,
     ) -> TranslationStatus:
         """Poll every `poll_interval_seconds` until the batch is terminal; raise on `ValidationFailed`."""
-        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+        rule = WaitRule(self.id, timeout_seconds)
         while True:
             status = self.poll()
             if on_update is not None:
                 on_update(status)
-            if status.status.is_terminal:
-                return raise_if_unusable(status)
-            if deadline is not None and time.monotonic() >= deadline:
-                raise PollTimeoutError(
-                    f"batch {self.id} is still {status.status.value} after {timeout_seconds} s",
-                    hint="it keeps running on the service; resume it later by its id",
-                )
+            if rule.finished(status):
+                return status
             time.sleep(self._client.config.poll_interval_seconds)
 
     def result(self, *, timeout_seconds: float | None = None) -> Iterator[DocumentStatus]:

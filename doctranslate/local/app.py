@@ -284,25 +284,16 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
 
 
 def _add_format_routes(app: FastAPI) -> None:
-    async def v1_documents(request: Request) -> Response:
-        family = _family(request)
-        return (
-            family
-            if isinstance(family, JSONResponse)
-            else _json(200, {"value": format_listing(DOCUMENT_FORMATS, None)})
-        )
+    def v1_listing(value: list[Any]) -> Callable[[Request], Awaitable[Response]]:
+        async def listing(request: Request) -> Response:
+            family = _family(request)
+            return family if isinstance(family, JSONResponse) else _json(200, {"value": value})
 
-    async def v1_glossaries(request: Request) -> Response:
-        family = _family(request)
-        return (
-            family
-            if isinstance(family, JSONResponse)
-            else _json(200, {"value": format_listing(GLOSSARY_FORMATS, None)})
-        )
+        return listing
 
-    async def v1_storage_sources(request: Request) -> Response:
-        family = _family(request)
-        return family if isinstance(family, JSONResponse) else _json(200, {"value": ["AzureBlob"]})
+    v1_documents = v1_listing(format_listing(DOCUMENT_FORMATS, None))
+    v1_glossaries = v1_listing(format_listing(GLOSSARY_FORMATS, None))
+    v1_storage_sources = v1_listing(["AzureBlob"])
 
     async def dated_formats(request: Request) -> Response:
         family = _family(request)

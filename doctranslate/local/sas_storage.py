@@ -17,6 +17,8 @@ from urllib.parse import quote, unquote, urlsplit
 import defusedxml.ElementTree as SafeElementTree
 import httpx
 
+from doctranslate.blobs import BlobInfo, quote_blob
+
 STORAGE_API_VERSION: Final = "2025-11-05"  # accepted by Azurite 3.35 and by Azure
 
 
@@ -31,13 +33,6 @@ class StorageAccessError(Exception):
 
 class BlobExistsError(StorageAccessError):
     """A create-only write found the blob already there."""
-
-
-@dataclass(frozen=True)
-class BlobItem:
-    name: str
-    size: int
-    metadata: dict[str, str]
 
 
 def _is_path_style(host: str) -> bool:
@@ -78,7 +73,7 @@ class SasLocation:
         return f"{self.blob_name.rstrip('/')}/" if self.blob_name else ""
 
     def blob_url(self, name: str, *, with_sas: bool) -> str:
-        url = f"{self.container_url}/{quote(name, safe='/')}"
+        url = f"{self.container_url}/{quote_blob(name)}"
         return f"{url}?{self.sas}" if with_sas and self.sas else url
 
 
@@ -110,8 +105,8 @@ class SasContainer:
         own = "&".join(f"{k}={quote(v, safe='')}" for k, v in extra.items())
         return "&".join(part for part in (own, self.location.sas) if part)
 
-    async def list_blobs(self, prefix: str = "", *, metadata: bool = False) -> list[BlobItem]:
-        items: list[BlobItem] = []
+    async def list_blobs(self, prefix: str = "", *, metadata: bool = False) -> list[BlobInfo]:
+        items: list[BlobInfo] = []
         marker = ""
         while True:
             params = {"restype": "container", "comp": "list", "maxresults": "5000"}
@@ -131,7 +126,7 @@ class SasContainer:
                 length = properties.findtext("Content-Length") if properties is not None else None
                 meta = blob.find("Metadata")
                 items.append(
-                    BlobItem(
+                    BlobInfo(
                         name=blob.findtext("Name") or "",
                         size=int(length or 0),
                         metadata={child.tag.lower(): child.text or "" for child in meta} if meta is not None else {},

@@ -19,18 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from doctranslate.stack import ManagedProcess, connection_string, free_port, start_azurite
+from doctranslate.stack import ManagedProcess, connection_string, free_port
 from tests.doctranslate.local.conftest import start_service
 
 KEY = "KEYSENTINEL-0d1e2f3a4b5c"  # recognizable, so the secrets scan can look for it
-
-
-@pytest.fixture(scope="session")
-def azurite_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
-    folder = tmp_path_factory.mktemp("azurite")
-    process = start_azurite(port=free_port(), log=folder / "log", data_dir=None)
-    yield process
-    process.stop()
 
 
 @dataclass(frozen=True)
@@ -115,7 +107,7 @@ class Pipeline:
 
 @pytest.fixture
 def pipeline(
-    azurite_process: ManagedProcess, prefect_server: PrefectServer, tmp_path: Path, request: pytest.FixtureRequest
+    azurite: ManagedProcess, prefect_server: PrefectServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Pipeline]:
     faults = getattr(request, "param", {})
     service = start_service(
@@ -131,7 +123,7 @@ def pipeline(
         "PREFECT_LOGGING_LEVEL": "INFO",
         "DOCTRANSLATE_TRANSLATOR_ENDPOINT": f"http://127.0.0.1:{service.port}",
         "DOCTRANSLATE_TRANSLATOR_KEY": KEY,
-        "DOCTRANSLATE_STORAGE_CONNECTION_STRING": connection_string(azurite_process.port),
+        "DOCTRANSLATE_STORAGE_CONNECTION_STRING": connection_string(azurite.port),
         "DOCTRANSLATE_POLL_INTERVAL_SECONDS": "1",
         # every test its own containers, so runs cannot see each other's outputs
         "DOCTRANSLATE_SOURCE_CONTAINER": f"src-{uuid.uuid4().hex[:16]}",

@@ -24,8 +24,8 @@ def sas(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def test_sas_scopes_and_lifetimes_are_minimal(azurite_process: ManagedProcess) -> None:
-    settings = load_settings(storage_connection_string=connection_string(azurite_process.port))
+def test_sas_scopes_and_lifetimes_are_minimal(azurite: ManagedProcess) -> None:
+    settings = load_settings(storage_connection_string=connection_string(azurite.port))
     account = StorageAccount(settings)
     document = SourceDocument(relative_path="a/b.txt", local_path=Path("b.txt"), size=1, md5="0" * 32)
     glossary = GlossaryFile(path=Path("g.csv"), format="CSV", md5="1" * 32, language="fr")

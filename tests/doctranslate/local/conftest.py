@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from doctranslate.stack import ManagedProcess, free_port, start_azurite, start_local_service
+from doctranslate.stack import ManagedProcess, free_port, start_local_service
 from tests.support.storage import Storage
 
 
@@ -29,14 +29,6 @@ class LocalStack:
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.service.port}"
-
-
-@pytest.fixture(scope="session")
-def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
-    logs = tmp_path_factory.mktemp("azurite")
-    process = start_azurite(port=free_port(), log=logs / "azurite.log", data_dir=None)
-    yield process
-    process.stop()
 
 
 @pytest.fixture(scope="session")
