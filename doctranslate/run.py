@@ -89,6 +89,20 @@ class BatchPlan(BaseModel):
         return bool(self.decision.translate)
 
 
+class LanguageSet(BaseModel):
+    """A named group of target languages, translated into `<out_dir>/<name>/`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names the output subfolder, e.g. 'europe'.")
+    languages: list[str] = Field(min_length=1)
+
+
+class LanguageSetsRequest(BaseModel):
+    base: TranslationRequest = Field(description="Sources and options shared by every set.")
+    sets: list[LanguageSet] = Field(min_length=1)
+
+
 class RunPlan(BaseModel):
     """Everything a run will do, decided up front. Holds names and paths, never SAS."""
 

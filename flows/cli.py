@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from pydantic import ValidationError
 
 from doctranslate.cli import app, reports_errors
 from doctranslate.errors import BadInputError, describe_document_error
 from doctranslate.existing import OnExisting
-from doctranslate.run import TranslationRequest, require_sources
+from doctranslate.report import RunReport
+from doctranslate.run import LanguageSetsRequest, TranslationRequest, require_sources
 from doctranslate.settings import describe_validation_error, load_settings
 from doctranslate.stack import stack_up
 
@@ -81,6 +83,10 @@ def translate(
     from flows.translate import translate_documents
 
     report = asyncio.run(translate_documents(request))
+    _finish(report, out)
+
+
+def _finish(report: RunReport, out: Path) -> None:
     s = report.summary
     typer.echo(
         f"\n{s.succeeded} translated, {s.already_translated} already up to date, {s.failed} failed, "
@@ -88,12 +94,54 @@ def translate(
     )
     typer.echo(f"Translations: {out}/<language>/...   Report: {out / 'report.md'} and {out / 'report.json'}")
     for failure in report.failures:
-        typer.echo(
-            f"  failed: {describe_document_error(failure.source, failure.language, failure.error, failure.message)}"
-        )
+        problem = describe_document_error(failure.source, failure.language, failure.error, failure.message)
+        typer.echo(f"  failed: {problem}")
     for skipped in report.skipped_files:
         typer.echo(f"  not submitted: {skipped.source}: {skipped.reason}")
     if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command("rerun-failed")
+@reports_errors
+def rerun_failed_command(
+    report: Annotated[Path, typer.Argument(help="report.json of an earlier run.")],
+) -> None:
+    """Translate again only the documents x languages that failed in REPORT (after fixing them)."""
+    if not report.is_file():
+        raise BadInputError(f"report {report} does not exist", hint="give the report.json of an earlier run")
+    _prefect_defaults(load_settings().state_dir)
+    _use_local_stack_if_unconfigured()
+    from flows.rerun import rerun_failed
+
+    merged = asyncio.run(rerun_failed(str(report)))
+    _finish(merged, report.parent)
+
+
+@app.command("translate-sets")
+@reports_errors
+def translate_sets_command(
+    sets_file: Annotated[Path, typer.Argument(help="YAML: {base: {sources, out_dir, ...}, sets: [{name, languages}]}")],
+) -> None:
+    """Translate one source into several named language sets, each into <out_dir>/<set name>/."""
+    try:
+        request = LanguageSetsRequest.model_validate(yaml.safe_load(sets_file.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise BadInputError(f"{sets_file}: {exc}") from None
+    require_sources(request.base)
+    _prefect_defaults(load_settings().state_dir)
+    _use_local_stack_if_unconfigured()
+    from flows.translate import translate_language_sets
+
+    reports = asyncio.run(translate_language_sets(request))
+    failed = False
+    for name, one in reports.items():
+        typer.echo(f"[{name}]", nl=False)
+        try:
+            _finish(one, Path(request.base.out_dir) / name)
+        except typer.Exit:
+            failed = True
+    if failed:
         raise typer.Exit(1)
 
 

@@ -11,11 +11,10 @@ import asyncio
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from pydantic import BaseModel, Field
 
 from doctranslate.redaction import enable_http_logging, install_log_redaction
 from doctranslate.report import DocumentOutcome, RunReport, SkippedFile, summarize
-from doctranslate.run import TranslationRequest
+from doctranslate.run import LanguageSetsRequest, TranslationRequest
 from doctranslate.settings import load_settings
 from tasks.follow import follow, restore
 from tasks.plan import plan
@@ -75,16 +74,6 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
     )
     await publish(report, out_dir)
     return report
-
-
-class LanguageSet(BaseModel):
-    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names the output subfolder, e.g. 'europe'.")
-    languages: list[str] = Field(min_length=1)
-
-
-class LanguageSetsRequest(BaseModel):
-    base: TranslationRequest = Field(description="Sources and options shared by every set.")
-    sets: list[LanguageSet] = Field(min_length=1)
 
 
 @flow(name="translate-language-sets", log_prints=True)

@@ -70,12 +70,12 @@ class Pipeline:
     service: ManagedProcess
     logs: list[str] = field(default_factory=list)
 
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "flows.cli", "translate", *args]
+    def command(self, *args: str, verb: str = "translate") -> list[str]:
+        return [sys.executable, "-m", "flows.cli", verb, *args]
 
-    def run(self, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, verb: str = "translate", timeout: float = 240) -> subprocess.CompletedProcess[str]:
         finished = subprocess.run(  # noqa: S603
-            self.command(*args),
+            self.command(*args, verb=verb),
             cwd=self.work,
             env=self.env,
             capture_output=True,
