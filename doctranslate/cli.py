@@ -15,7 +15,13 @@ import typer
 from pydantic import SecretStr
 
 from doctranslate.client import DocumentTranslationClient, ListQuery
-from doctranslate.errors import BadInputError, ConfigurationError, DocTranslateError, describe_document_error
+from doctranslate.errors import (
+    AuthenticationError,
+    BadInputError,
+    ConfigurationError,
+    DocTranslateError,
+    describe_document_error,
+)
 from doctranslate.local.app import LocalServiceConfig
 from doctranslate.local.faults import FaultPlan
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
@@ -38,7 +44,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         install_log_redaction()
         try:
             return command(*args, **kwargs)
-        except (ConfigurationError, BadInputError) as exc:
+        except (ConfigurationError, BadInputError, AuthenticationError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         except DocTranslateError as exc:

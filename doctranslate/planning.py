@@ -100,8 +100,12 @@ def scan(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     limits: Limits | None = None,
+    hashed: bool = True,
 ) -> Scan:
-    """Find and pre-flight every document under `sources` (folders, recursively, or single files)."""
+    """Find and pre-flight every document under `sources` (folders, recursively, or single files).
+
+    `hashed=False` skips reading whole files (MD5), for a quick check before a run starts.
+    """
     limits = limits or Limits()
     documents: list[SourceDocument] = []
     skipped: list[SkippedDocument] = []
@@ -125,7 +129,12 @@ def scan(
                 continue
             seen[relative] = path
             documents.append(
-                SourceDocument(relative_path=relative, local_path=path, size=path.stat().st_size, md5=file_md5(path))
+                SourceDocument(
+                    relative_path=relative,
+                    local_path=path,
+                    size=path.stat().st_size,
+                    md5=file_md5(path) if hashed else "",
+                )
             )
     return Scan(documents=documents, skipped=skipped)
 

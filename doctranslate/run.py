@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from doctranslate.errors import BadInputError
 from doctranslate.estimate import check_budget, estimate_characters
@@ -136,6 +136,7 @@ def plan_run(
     found = scan(
         [Path(source) for source in request.sources], include=request.include, exclude=request.exclude, limits=limits
     )
+    _require_documents(request, found)
     glossaries = select_glossaries(request.glossaries, request.languages)
     layout = BatchLayout(
         job=request.job_name,
@@ -176,6 +177,32 @@ def _context(layout: BatchLayout, glossaries: Sequence[GlossaryFile], policy: On
     parts = [layout.job, layout.target_container, layout.source_language or "", version or "", nonce]
     parts += sorted(f"{g.language}:{g.md5}" for g in glossaries)
     return "|".join(parts)
+
+
+def _require_documents(request: TranslationRequest, found: Scan) -> None:
+    if not found.documents:
+        reasons = "; ".join(f"{s.relative_path}: {s.reason}" for s in found.skipped[:10]) or "no files found"
+        raise BadInputError(
+            f"nothing to translate in {', '.join(request.sources)} ({reasons})",
+            hint="check the folder and the --include/--exclude patterns",
+        )
+
+
+def describe_request_error(exc: ValidationError) -> str:
+    """One line per problem, named by field: `languages: List should have at least 1 item`."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors(include_url=False, include_input=False)
+    )
+
+
+def preflight(request: TranslationRequest) -> None:
+    """The checks that need no service and no storage, done before a run starts (and again in `plan_run`):
+    sources exist and hold something to translate, and every glossary is readable and fits the languages."""
+    require_sources(request)
+    found = scan([Path(s) for s in request.sources], include=request.include, exclude=request.exclude, hashed=False)
+    _require_documents(request, found)
+    select_glossaries(request.glossaries, request.languages)
 
 
 def require_sources(request: TranslationRequest) -> None:

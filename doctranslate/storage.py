@@ -44,8 +44,8 @@ class StorageAccount:
             self.service = BlobServiceClient.from_connection_string(
                 settings.storage_connection_string.get_secret_value(),
                 api_version=STORAGE_API_VERSION,
-                retry_total=3,
-                initial_backoff=1,
+                retry_total=settings.retry_max_attempts - 1,
+                initial_backoff=settings.retry_backoff_seconds,
                 increment_base=2,
             )
             self._account_key: str | None = self.service.credential.account_key

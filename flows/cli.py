@@ -18,8 +18,8 @@ from doctranslate.cli import app, reports_errors
 from doctranslate.errors import BadInputError, describe_document_error
 from doctranslate.existing import OnExisting
 from doctranslate.report import RunReport
-from doctranslate.run import LanguageSetsRequest, TranslationRequest, require_sources
-from doctranslate.settings import describe_validation_error, load_settings
+from doctranslate.run import LanguageSetsRequest, TranslationRequest, describe_request_error, preflight
+from doctranslate.settings import load_settings
 from doctranslate.stack import stack_up
 
 
@@ -76,8 +76,10 @@ def translate(
             budget=budget,
         )
     except ValidationError as exc:
-        raise BadInputError(describe_validation_error(exc).replace("invalid settings: DOCTRANSLATE_", "")) from None
-    require_sources(request)
+        raise BadInputError(describe_request_error(exc)) from None
+    preflight(request)
+    if out.exists() and not out.is_dir():
+        raise BadInputError(f"--out {out} is a file", hint="give a folder for the translations and the report")
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
     from flows.translate import translate_documents
@@ -126,9 +128,11 @@ def translate_sets_command(
     """Translate one source into several named language sets, each into <out_dir>/<set name>/."""
     try:
         request = LanguageSetsRequest.model_validate(yaml.safe_load(sets_file.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
+    except ValidationError as exc:
+        raise BadInputError(f"{sets_file}: {describe_request_error(exc)}") from None
+    except (OSError, yaml.YAMLError) as exc:
         raise BadInputError(f"{sets_file}: {exc}") from None
-    require_sources(request.base)
+    preflight(request.base)
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
     from flows.translate import translate_language_sets

@@ -18,10 +18,11 @@ from prefect.locking.filesystem import FileSystemLockManager
 from prefect.transactions import IsolationLevel
 
 from doctranslate.client import DocumentTranslationClient
+from doctranslate.errors import RetryExhaustedError
 from doctranslate.glossary_selection import GlossaryFile
 from doctranslate.run import BatchPlan
 from doctranslate.settings import Settings
-from doctranslate.storage import StorageAccount
+from doctranslate.storage import StorageAccount, StorageError
 from doctranslate.submission import BatchLayout, SubmissionJournal, build_request, submit_once
 
 
@@ -29,7 +30,24 @@ def submission_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     return f"submit-{parameters['batch'].batch.key}"
 
 
-@task(name="submit", retries=2, retry_delay_seconds=[5, 30], persist_result=True)
+def retry_when_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect retries only what waiting can fix; a wrong key or a refused request fails at once."""
+    try:
+        state.result()
+    except (RetryExhaustedError, StorageError, OSError):
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+@task(
+    name="submit",
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=retry_when_transient,
+    persist_result=True,
+)
 def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
     """Returns the service's batch id.
 

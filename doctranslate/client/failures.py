@@ -43,7 +43,7 @@ def error_from_response(response: httpx.Response) -> ServiceError:
     error_type = _BY_STATUS.get(response.status_code, ServiceError)
     return error_type(
         f"{request.method} {request.url.path} failed with HTTP {response.status_code}"
-        + (f" {code}" if code else "")
+        + (f" {code}" if code and code != str(response.status_code) else "")
         + (f"/{inner_code}" if inner_code else "")
         + f": {message}",
         status_code=response.status_code,

@@ -73,11 +73,13 @@ class Pipeline:
     def command(self, *args: str, verb: str = "translate") -> list[str]:
         return [sys.executable, "-m", "flows.cli", verb, *args]
 
-    def run(self, *args: str, verb: str = "translate", timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, verb: str = "translate", timeout: float = 240, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         finished = subprocess.run(  # noqa: S603
             self.command(*args, verb=verb),
             cwd=self.work,
-            env=self.env,
+            env=self.env | (env or {}),
             capture_output=True,
             text=True,
             timeout=timeout,
