@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TypeVar
 
 import httpx
@@ -11,11 +12,15 @@ import httpx
 from doctranslate.client.calls import Call
 from doctranslate.client.failures import error_from_response
 from doctranslate.client.retry import RetryPolicy
+from doctranslate.errors import ServiceError
 
 T = TypeVar("T")
 
 
-def send(http: httpx.Client, call: Call[T], retry: RetryPolicy) -> T:
+ErrorFactory = Callable[[httpx.Response], ServiceError]
+
+
+def send(http: httpx.Client, call: Call[T], retry: RetryPolicy, error: ErrorFactory = error_from_response) -> T:
     attempts = retry.start(call.description)
     while True:
         attempts.begin()
@@ -26,10 +31,12 @@ def send(http: httpx.Client, call: Call[T], retry: RetryPolicy) -> T:
             continue
         if response.is_success:
             return call.parse(response)
-        time.sleep(attempts.after_response(response, error_from_response))
+        time.sleep(attempts.after_response(response, error))
 
 
-async def send_async(http: httpx.AsyncClient, call: Call[T], retry: RetryPolicy) -> T:
+async def send_async(
+    http: httpx.AsyncClient, call: Call[T], retry: RetryPolicy, error: ErrorFactory = error_from_response
+) -> T:
     attempts = retry.start(call.description)
     while True:
         attempts.begin()
@@ -40,4 +47,4 @@ async def send_async(http: httpx.AsyncClient, call: Call[T], retry: RetryPolicy)
             continue
         if response.is_success:
             return call.parse(response)
-        await asyncio.sleep(attempts.after_response(response, error_from_response))
+        await asyncio.sleep(attempts.after_response(response, error))

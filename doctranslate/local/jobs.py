@@ -23,6 +23,7 @@ from doctranslate.local.faults import FaultPlan
 from doctranslate.local.formats import document_format_for, glossary_format_named
 from doctranslate.local.presenter import service_error
 from doctranslate.local.sas_storage import (
+    BRIEF,
     DEFAULT_ALLOWED_HOSTS,
     BlobExistsError,
     SasContainer,
@@ -164,7 +165,7 @@ class JobRunner:
         is_file = batch.storage_type is StorageType.FILE
         try:
             location = SasLocation.parse(batch.source.source_url.get_secret_value(), is_blob=is_file)
-            container = SasContainer(location, self.http, self.allowed_hosts)
+            container = SasContainer(location, self.http, self.allowed_hosts, BRIEF)
             if is_file:
                 assert location.blob_name is not None
                 await container.check_readable(location.blob_name)
@@ -183,7 +184,7 @@ class JobRunner:
         is_file = batch.storage_type is StorageType.FILE
         try:
             location = SasLocation.parse(target.target_url.get_secret_value(), is_blob=is_file)
-            await SasContainer(location, self.http, self.allowed_hosts).check_listable()
+            await SasContainer(location, self.http, self.allowed_hosts, BRIEF).check_listable()
         except (ValueError, StorageAccessError, httpx.HTTPError):
             raise ValidationFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         return location

@@ -10,29 +10,52 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 import defusedxml.ElementTree as SafeElementTree
 import httpx
 
 from doctranslate.blobs import BlobInfo, quote_blob
+from doctranslate.client.calls import Call
+from doctranslate.client.retry import RetryPolicy
+from doctranslate.client.sending import send_async
+from doctranslate.errors import RetryExhaustedError, ServiceError
+
+T = TypeVar("T")
 
 STORAGE_API_VERSION: Final = "2025-11-05"  # accepted by Azurite 3.35 and by Azure
 
 
-class StorageAccessError(Exception):
-    """Storage refused or failed a request; `status` is the HTTP status (403: the SAS does not allow it)."""
+class StorageAccessError(ServiceError):
+    """Storage refused or failed a request (403: the SAS does not allow it; 0: unreachable)."""
 
     def __init__(self, status: int, code: str | None, action: str) -> None:
-        self.status = status
-        self.code = code
-        super().__init__(f"{action} failed with HTTP {status} {code or ''}".strip())
+        super().__init__(f"{action} failed with HTTP {status} {code or ''}".strip(), status_code=status, code=code)
+
+    @property
+    def status(self) -> int:
+        return self.status_code or 0
 
 
 class BlobExistsError(StorageAccessError):
     """A create-only write found the blob already there."""
+
+
+# While translating: ride out a storage restart or a short outage (about 15 s) before failing a document.
+PATIENT: Final = RetryPolicy(max_attempts=6, backoff_seconds=0.5, backoff_max_seconds=8.0)
+# While validating a new batch: the real service reports an unreachable location within about a second.
+BRIEF: Final = RetryPolicy(max_attempts=2, backoff_seconds=0.25, backoff_max_seconds=0.5)
+
+
+def _refusal(action: str) -> Callable[[httpx.Response], ServiceError]:
+    def error(response: httpx.Response) -> ServiceError:
+        kind = BlobExistsError if response.status_code in (409, 412) else StorageAccessError
+        return kind(response.status_code, response.headers.get("x-ms-error-code"), action)
+
+    return error
 
 
 def _is_path_style(host: str) -> bool:
@@ -94,12 +117,23 @@ class SasContainer:
     """
 
     def __init__(
-        self, location: SasLocation, http: httpx.AsyncClient, allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+        self,
+        location: SasLocation,
+        http: httpx.AsyncClient,
+        allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS,
+        retry: RetryPolicy = PATIENT,
     ) -> None:
         if not host_allowed(location.container_url, allowed_hosts):
             raise StorageAccessError(403, "HostNotAllowed", f"contacting {urlsplit(location.container_url).hostname}")
         self.location = location
         self._http = http
+        self._retry = retry
+
+    async def _send(self, call: Call[T], action: str) -> T:
+        try:
+            return await send_async(self._http, call, self._retry, _refusal(action))
+        except RetryExhaustedError as exc:
+            raise StorageAccessError(exc.status_code or 0, exc.code or "Unreachable", action) from None
 
     def _query(self, extra: dict[str, str]) -> str:
         own = "&".join(f"{k}={quote(v, safe='')}" for k, v in extra.items())
@@ -116,11 +150,8 @@ class SasContainer:
                 params["marker"] = marker
             if metadata:
                 params["include"] = "metadata"
-            response = await self._http.get(
-                f"{self.location.container_url}?{self._query(params)}", headers={"x-ms-version": STORAGE_API_VERSION}
-            )
-            _raise_for(response, "listing the container")
-            root = SafeElementTree.fromstring(response.content)
+            url = f"{self.location.container_url}?{self._query(params)}"
+            root = await self._send(Call("GET", url, _xml, headers=_VERSION), "listing the container")
             for blob in root.iter("Blob"):
                 properties = blob.find("Properties")
                 length = properties.findtext("Content-Length") if properties is not None else None
@@ -139,41 +170,41 @@ class SasContainer:
     async def check_listable(self) -> None:
         """One cheap list request: proves the SAS grants `l` on this container."""
         query = self._query({"restype": "container", "comp": "list", "maxresults": "1"})
-        response = await self._http.get(
-            f"{self.location.container_url}?{query}", headers={"x-ms-version": STORAGE_API_VERSION}
-        )
-        _raise_for(response, "listing the container")
+        url = f"{self.location.container_url}?{query}"
+        await self._send(Call("GET", url, _nothing, headers=_VERSION), "listing the container")
 
     async def check_readable(self, name: str) -> None:
         """A HEAD request: proves the SAS grants `r` on this blob."""
-        response = await self._http.head(
-            self.location.blob_url(name, with_sas=True), headers={"x-ms-version": STORAGE_API_VERSION}
-        )
-        _raise_for(response, f"reading {name}")
+        url = self.location.blob_url(name, with_sas=True)
+        await self._send(Call("HEAD", url, _nothing, headers=_VERSION), f"reading {name}")
 
     async def read(self, name: str) -> bytes:
-        response = await self._http.get(
-            self.location.blob_url(name, with_sas=True), headers={"x-ms-version": STORAGE_API_VERSION}
-        )
-        _raise_for(response, f"reading {name}")
-        return response.content
+        url = self.location.blob_url(name, with_sas=True)
+        return await self._send(Call("GET", url, _content, headers=_VERSION), f"reading {name}")
 
     async def create(self, name: str, data: bytes, *, content_type: str, metadata: dict[str, str]) -> None:
         """Write a new blob; never overwrite (If-None-Match: *), as the real service never does."""
         headers = {
-            "x-ms-version": STORAGE_API_VERSION,
+            **_VERSION,
             "x-ms-blob-type": "BlockBlob",
             "Content-Type": content_type,
             "If-None-Match": "*",
             **{f"x-ms-meta-{key}": value for key, value in metadata.items()},
         }
-        response = await self._http.put(self.location.blob_url(name, with_sas=True), content=data, headers=headers)
-        if response.status_code in (409, 412):
-            raise BlobExistsError(response.status_code, response.headers.get("x-ms-error-code"), f"creating {name}")
-        _raise_for(response, f"writing {name}")
+        url = self.location.blob_url(name, with_sas=True)
+        await self._send(Call("PUT", url, _nothing, content=data, headers=headers), f"creating {name}")
 
 
-def _raise_for(response: httpx.Response, action: str) -> None:
-    if response.is_success:
-        return
-    raise StorageAccessError(response.status_code, response.headers.get("x-ms-error-code"), action)
+_VERSION: Final = {"x-ms-version": STORAGE_API_VERSION}
+
+
+def _xml(response: httpx.Response) -> Any:
+    return SafeElementTree.fromstring(response.content)
+
+
+def _content(response: httpx.Response) -> bytes:
+    return response.content
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None
