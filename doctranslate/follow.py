@@ -20,7 +20,7 @@ from doctranslate.existing import Pair
 from doctranslate.local.sas_storage import SasLocation
 from doctranslate.report import DocumentOutcome
 from doctranslate.storage import SOURCE_MD5_METADATA, StorageAccount
-from doctranslate.transfer import Download, download_blobs
+from doctranslate.transfer import Download, download_blobs, remove_abandoned_partials
 from doctranslate.wire import DocumentStatus, Status, TranslationStatus
 
 logger = logging.getLogger("doctranslate.follow")
@@ -62,6 +62,10 @@ class BatchFollower:
         self._gathered: set[str] = set()
 
     async def run(self, batch_id: str) -> tuple[TranslationStatus | None, list[DocumentOutcome]]:
+        if self._settings.out_dir.is_dir():
+            removed = await asyncio.to_thread(remove_abandoned_partials, self._settings.out_dir)
+            if removed:
+                logger.info("removed %d half-written file(s) left by an earlier, interrupted run", removed)
         poller = self._client.resume_translation(batch_id)
         interval = self._settings.min_interval
         while True:

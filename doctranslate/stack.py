@@ -129,8 +129,9 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], wha
 
 
 def _answers(url: str) -> bool:
+    """Any HTTP answer counts (a service injecting latency or 429s is up); 10 s covers injected latency."""
     try:
-        httpx.get(url, timeout=1.0)
+        httpx.get(url, timeout=10.0)
     except httpx.HTTPError:
         return False
     return True

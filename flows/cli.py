@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 import yaml
@@ -25,10 +26,32 @@ from doctranslate.stack import stack_up
 
 def _prefect_defaults(state_dir: Path) -> None:
     """Prefect reads these at import: keep its database per project, offline, and patient on cold starts."""
-    os.environ.setdefault("PREFECT_HOME", str((state_dir / "prefect-home").resolve()))
+    home = (state_dir / "prefect-home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    # Our own log lines (retries, submissions, downloads) appear with the run's, in the console and the UI.
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "doctranslate")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+T = TypeVar("T")
+
+
+def _run_flow(flow_call: Coroutine[Any, Any, T]) -> T:
+    """Run a flow, then let Prefect finish sending its events and logs before we print the outcome.
+
+    Otherwise Prefect drains them at exit and its "still processing items" lines land after our last word.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    try:
+        return asyncio.run(flow_call)
+    finally:
+        EventsWorker.drain_all(timeout=30, at_exit=False)
+        APILogWorker.drain_all(timeout=30, at_exit=False)
 
 
 def _use_local_stack_if_unconfigured() -> None:
@@ -84,7 +107,7 @@ def translate(
     _use_local_stack_if_unconfigured()
     from flows.translate import translate_documents
 
-    report = asyncio.run(translate_documents(request))
+    report = _run_flow(translate_documents(request))
     _finish(report, out)
 
 
@@ -116,7 +139,7 @@ def rerun_failed_command(
     _use_local_stack_if_unconfigured()
     from flows.rerun import rerun_failed
 
-    merged = asyncio.run(rerun_failed(str(report)))
+    merged = _run_flow(rerun_failed(str(report)))
     _finish(merged, report.parent)
 
 
@@ -137,7 +160,7 @@ def translate_sets_command(
     _use_local_stack_if_unconfigured()
     from flows.translate import translate_language_sets
 
-    reports = asyncio.run(translate_language_sets(request))
+    reports = _run_flow(translate_language_sets(request))
     failed = False
     for name, one in reports.items():
         typer.echo(f"[{name}]", nl=False)

@@ -91,6 +91,19 @@ def _invalid(message: str, inner: str = "InvalidArgument") -> JSONResponse:
     return _json(400, error_body(400, "InvalidRequest", inner, message))
 
 
+async def _body_within(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to exceed `limit` (never buffering more than that)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 def _not_found(what: str) -> JSONResponse:
     return _json(404, error_body(404, "ResourceNotFound", "ResourceNotFound", f"{what} not found"))
 
@@ -179,9 +192,10 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            return _invalid(f"The request body is larger than {MAX_BODY_BYTES} bytes.", "RequestTooLarge")
+        raw = await _body_within(request, MAX_BODY_BYTES)
+        if raw is None:
+            message = f"The request body is larger than {MAX_BODY_BYTES} bytes."
+            return _json(413, error_body(413, "RequestEntityTooLarge", "RequestTooLarge", message))
         try:
             details = StartTranslationDetails.model_validate_json(raw)
         except ValidationError as exc:
@@ -329,10 +343,10 @@ def _add_sync_route(app: FastAPI, service: _Service) -> None:
         upload = form.get("document")
         if upload is None or isinstance(upload, str):
             return _sync_error(400, "The Document field is required.")
+        if upload.size is None or upload.size > MAX_SYNC_DOCUMENT_BYTES:  # spooled to disk, not yet in memory
+            return _sync_error(413, f"The document is larger than {MAX_SYNC_DOCUMENT_BYTES} bytes.")
         data = await upload.read()
         name = upload.filename or "document"
-        if len(data) > MAX_SYNC_DOCUMENT_BYTES:
-            return _sync_error(413, f"The document is larger than {MAX_SYNC_DOCUMENT_BYTES} bytes.")
         handler = handler_for(name)
         if handler is None:
             return _sync_error(415, f"The document format of {name!r} is not supported.")

@@ -7,6 +7,7 @@ Each test gets its own local service (so it can count the batches it received) a
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,12 +16,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from azure.core.exceptions import ResourceNotFoundError
 
 from doctranslate.stack import ManagedProcess, connection_string, free_port
 from tests.doctranslate.local.conftest import start_service
+from tests.support.storage import Storage
 
 KEY = "KEYSENTINEL-0d1e2f3a4b5c"  # recognizable, so the secrets scan can look for it
 
@@ -68,6 +72,7 @@ class Pipeline:
     work: Path
     env: dict[str, str]
     service: ManagedProcess
+    service_options: dict[str, Any]
     logs: list[str] = field(default_factory=list)
 
     def command(self, *args: str, verb: str = "translate") -> list[str]:
@@ -101,10 +106,36 @@ class Pipeline:
             start_new_session=True,
         )
 
-    def batches_received(self) -> int:
+    def batches(self) -> list[dict[str, object]]:
+        """Every batch the service accepted (asking until it answers: it may be injecting faults)."""
         headers = {"Ocp-Apim-Subscription-Key": KEY}
         url = f"http://127.0.0.1:{self.service.port}/translator/document/batches"
-        return len(httpx.get(url, params={"api-version": "2024-05-01"}, headers=headers).json()["value"])
+        for _ in range(100):
+            response = httpx.get(url, params={"api-version": "2024-05-01"}, headers=headers, timeout=30)
+            if response.status_code == 200:
+                return list(response.json()["value"])
+            time.sleep(0.2)
+        raise AssertionError(f"the service kept answering {response.status_code}")
+
+    def batches_received(self) -> int:
+        return len(self.batches())
+
+    def staged(self) -> int:
+        """How many blobs the runs have staged into the source container so far (0 before it exists)."""
+        found = re.search(r"127\.0\.0\.1:(\d+)", self.env["DOCTRANSLATE_STORAGE_CONNECTION_STRING"])
+        assert found, "the pipeline's storage is not a local Azurite"
+        try:
+            return len(Storage(int(found.group(1))).names(self.env["DOCTRANSLATE_SOURCE_CONTAINER"]))
+        except ResourceNotFoundError:
+            return 0
+
+    def restart_service(self, *, kill: bool = True) -> None:
+        """Stop the local service (SIGKILL: no goodbye) and start it again on the same port and state."""
+        if kill:
+            os.kill(self.service.pid, signal.SIGKILL)
+        else:
+            self.service.stop()
+        self.service = start_service(**self.service_options)
 
 
 @pytest.fixture
@@ -112,9 +143,14 @@ def pipeline(
     azurite: ManagedProcess, prefect_server: PrefectServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Pipeline]:
     faults = getattr(request, "param", {})
-    service = start_service(
-        port=free_port(), key=KEY, log=tmp_path / "service.log", state_dir=tmp_path / "service", extra_env=faults
-    )
+    options = {
+        "port": free_port(),
+        "key": KEY,
+        "log": tmp_path / "service.log",
+        "state_dir": tmp_path / "service",
+        "extra_env": faults,
+    }
+    service = start_service(**options)
     work = tmp_path / "work"
     work.mkdir()
     env = {
@@ -131,5 +167,6 @@ def pipeline(
         "DOCTRANSLATE_SOURCE_CONTAINER": f"src-{uuid.uuid4().hex[:16]}",
         "DOCTRANSLATE_TARGET_CONTAINER": f"out-{uuid.uuid4().hex[:16]}",
     }
-    yield Pipeline(work, env, service)
-    service.stop()
+    pipeline = Pipeline(work, env, service, options)
+    yield pipeline
+    pipeline.service.stop()
