@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
 from doctranslate.errors import BadInputError
-from doctranslate.formats.base import decode_text
+from doctranslate.formats.base import RUN_BOUNDARY, decode_text
 
 MAX_GLOSSARY_BYTES: Final = 10 * 1024 * 1024  # the service's batch limit (api-facts §6)
 
@@ -42,7 +42,8 @@ class Glossary:
     def split(self, text: str) -> list[tuple[str, str | None]]:
         """Cut `text` into runs of (source text, its glossary translation or None).
 
-        Terms match case-sensitively on word boundaries, longest first.
+        Terms match case-sensitively on word boundaries, longest first, also across formatting runs
+        (a term cut by run boundaries is replaced whole).
         """
         if not self.terms:
             return [(text, None)]
@@ -53,7 +54,7 @@ class Glossary:
         for match in pattern.finditer(text):
             if match.start() > position:
                 runs.append((text[position : match.start()], None))
-            runs.append((match.group(0), self.terms[match.group(0)]))
+            runs.append((match.group(0), self.terms[match.group(0).replace(RUN_BOUNDARY, "")]))
             position = match.end()
         if position < len(text):
             runs.append((text[position:], None))
@@ -68,7 +69,10 @@ def _base(language: str) -> str:
 
 
 def _compile(terms: dict[str, str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
+    def across_runs(term: str) -> str:
+        return f"{re.escape(RUN_BOUNDARY)}?".join(re.escape(ch) for ch in term)
+
+    alternatives = "|".join(across_runs(term) for term in sorted(terms, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from doctranslate.errors import BadInputError
+
+RUN_BOUNDARY: Final = "\ue000"
+"""Marks where one formatting run ends and the next begins inside a segment (a private-use character:
+engines that keep unknown characters keep it, so the translation can be cut back into the same runs)."""
 
 SegmentTranslator = Callable[[Sequence[str]], list[str]]
 """Translates a document's segments in one call (so a real MT backend gets one request per document)."""
@@ -34,8 +39,12 @@ class DocumentHandler(Protocol):
     def rewrite(self, data: bytes, translate: SegmentTranslator) -> Rewrite: ...
 
 
+_ADDRESS: Final = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*", re.IGNORECASE)
+
+
 def has_words(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    """Text a reader would want translated: it has letters and is not just a URL or an e-mail address."""
+    return any(ch.isalpha() for ch in text) and not _ADDRESS.fullmatch(text)
 
 
 def charge(segments: Sequence[str]) -> int:

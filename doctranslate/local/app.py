@@ -148,6 +148,8 @@ def create_app(config: LocalServiceConfig | None = None) -> FastAPI:
         if config.faults.latency_seconds:
             await asyncio.sleep(config.faults.latency_seconds)
         injected = service.faults.next_request()
+        if injected is not None:
+            logger.info("fault injected: %d for %s %s", injected, request.method, request.url.path)
         if injected == 429:
             return _json(429, gateway_error_body(429, _THROTTLED), {"policy-id": "ResourceRateLimitBy1s"})
         if injected == 503:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Final, Protocol
 
 from doctranslate.errors import ConfigurationError
+from doctranslate.formats.base import RUN_BOUNDARY
 from doctranslate.glossaries import Glossary
 
 _PLAIN: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -41,7 +42,12 @@ class PseudoEngine:
     @staticmethod
     def _one(text: str, language: str, glossary: Glossary | None) -> str:
         runs = glossary.split(text) if glossary else [(text, None)]
-        body = "".join(piece.translate(_TO_ACCENTED) if term is None else term for piece, term in runs)
+        # A term that spans formatting runs is written whole; its run boundaries follow it, so the other runs
+        # of the paragraph keep their places.
+        body = "".join(
+            piece.translate(_TO_ACCENTED) if term is None else term + RUN_BOUNDARY * piece.count(RUN_BOUNDARY)
+            for piece, term in runs
+        )
         return f"[{language}: {body} {PAD * max(1, len(text) // 3)}]"
 
 

@@ -61,7 +61,10 @@ def test_throttling_outages_latency_and_stale_reads(pipeline: Pipeline) -> None:
     assert len(list((pipeline.work / "out").rglob("doc-*.txt"))) == 12
     assert pipeline.batches_received() == 1
     assert "retrying" in finished.stdout + finished.stderr  # the faults really happened
-    print(f"bad-day run: 12 documents x languages in {elapsed:.0f} s")
+    log = Path(pipeline.service.log).read_text()
+    throttled, unavailable = log.count("fault injected: 429"), log.count("fault injected: 503")
+    assert throttled and unavailable
+    print(f"bad-day run: 12 documents x languages in {elapsed:.0f} s; {throttled} x 429, {unavailable} x 503 injected")
 
 
 @pytest.mark.parametrize("pipeline", [{"DOCTRANSLATE_FAULT_DOCUMENT_SECONDS": "0.02"}], indirect=True)

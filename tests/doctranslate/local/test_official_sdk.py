@@ -6,14 +6,18 @@ Azure works here, and the other way round.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
 from azure.ai.translation.document import (
     DocumentTranslationApiVersion,
@@ -237,3 +241,44 @@ def test_sdk_1_0_on_the_v1_routes(stack: LocalStack) -> None:
     assert result["characters"] == len("Good morning.") + len("Good night.")
     assert result["one"] and result["listed"] and result["cancel_finished"] == 400
     assert result["formats"] == 21 and result["glossary_formats"] == ["CSV", "TSV", "XLIFF"]
+
+
+def office_files() -> dict[str, bytes]:
+    """A Word document and an Excel workbook as their own libraries write them, and a zip bomb."""
+    word = docx.Document()
+    word.add_paragraph("The annual report is ready.")
+    word.add_table(rows=1, cols=2).rows[0].cells[0].text = "Revenue"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Region", 1200, "=B1*2"])
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", bytes(50 * 1024 * 1024))
+    files = {"bomb.docx": bomb.getvalue()}
+    for name, document in (("report.docx", word), ("figures.xlsx", workbook)):
+        sink = io.BytesIO()
+        document.save(sink)
+        files[name] = sink.getvalue()
+    return files
+
+
+def test_office_documents_are_rewritten_and_a_zip_bomb_fails_alone(
+    stack: LocalStack, sdk: DocumentTranslationClient
+) -> None:
+    storage = stack.storage
+    source, target = storage.new_container("src"), storage.new_container("it")
+    storage.upload(source, office_files())
+
+    poller = sdk.begin_translation(storage.container_url(source, "rl"), storage.container_url(target, "wl"), "it")
+    documents = {d.source_document_url.rsplit("/", 1)[-1]: d for d in poller.result()}
+
+    assert documents["report.docx"].status == "Succeeded"
+    assert documents["figures.xlsx"].status == "Succeeded"
+    assert documents["bomb.docx"].status == "Failed"
+    assert "zip bomb" in documents["bomb.docx"].error.message
+    word = docx.Document(io.BytesIO(storage.download(target, "report.docx")))
+    assert unpseudo(word.paragraphs[0].text) == "The annual report is ready."
+    assert unpseudo(word.tables[0].rows[0].cells[0].text) == "Revenue"
+    sheet = openpyxl.load_workbook(io.BytesIO(storage.download(target, "figures.xlsx"))).active
+    assert [unpseudo(sheet["A1"].value), sheet["B1"].value, sheet["C1"].value] == ["Region", 1200, "=B1*2"]
+    assert documents["report.docx"].characters_charged == len("The annual report is ready.") + len("Revenue")
+    assert "bomb.docx" not in storage.names(target)
