@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 
@@ -11,6 +12,8 @@ class BlobInfo:
     name: str
     size: int
     metadata: dict[str, str]
+    etag: str = ""  # changes with every write: what the container watcher and the inbox compare
+    last_modified: datetime | None = None
 
 
 def quote_blob(name: str) -> str:

@@ -25,7 +25,7 @@ from doctranslate.errors import (
 from doctranslate.local.app import LocalServiceConfig
 from doctranslate.local.faults import FaultPlan
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
-from doctranslate.redaction import install_log_redaction
+from doctranslate.redaction import install_log_redaction, log_to_console
 from doctranslate.settings import load_settings
 from doctranslate.stack import StackInfo, default_home, stack_down, stack_up
 from doctranslate.wire import Status, TranslationStatus
@@ -194,6 +194,69 @@ def stack_status_command() -> None:
         raise typer.Exit(1)
     typer.echo(f"# local stack running: Azurite pid {info.azurite.pid}, translator pid {info.service.pid}")
     _print_environment(info)
+
+
+events_app = typer.Typer(help="Blob arrivals as Prefect events: the Event Grid relay and the container watcher.")
+app.add_typer(events_app, name="events")
+
+
+@events_app.command("relay")
+@reports_errors
+def events_relay(
+    secret: Annotated[
+        str, typer.Option(envvar="DOCTRANSLATE_RELAY_SECRET", help="The ?code= value Event Grid must send.")
+    ],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 5400,
+    ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (Event Grid needs HTTPS).")] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key.")] = None,
+) -> None:
+    """Receive Event Grid deliveries at /eventgrid?code=SECRET and post blob arrivals to PREFECT_API_URL."""
+    import uvicorn
+
+    from doctranslate.event_relay import create_relay_app
+    from doctranslate.prefect_events import PrefectEventSink
+
+    if len(secret) < 16:
+        raise ConfigurationError("DOCTRANSLATE_RELAY_SECRET is too short: use 16 or more random characters")
+    log_to_console()
+    relay = create_relay_app(PrefectEventSink.from_environment(), SecretStr(secret))
+    certificate = {"ssl_certfile": str(ssl_certfile), "ssl_keyfile": str(ssl_keyfile)} if ssl_certfile else {}
+    uvicorn.run(relay, host=host, port=port, log_level="warning", access_log=False, **certificate)  # type: ignore[arg-type]
+
+
+@events_app.command("watch")
+@reports_errors
+def events_watch(
+    container: Annotated[str, typer.Argument(help="The container documents arrive in.")],
+    prefix: Annotated[str, typer.Option(help="Only blobs whose names start with this.")] = "",
+    interval: Annotated[float, typer.Option(min=1, help="Seconds between listings.")] = 30,
+    once: Annotated[bool, typer.Option(help="List once, report, and exit.")] = False,
+) -> None:
+    """Poll CONTAINER and post a Prefect event for every new or changed blob (for Azurite, or no Event Grid)."""
+    import hashlib
+    import time
+
+    from doctranslate.event_watch import ContainerWatcher
+    from doctranslate.prefect_events import PrefectEventSink
+    from doctranslate.storage import StorageAccount
+
+    log_to_console()
+    settings = load_settings()
+    suffix = f"-{hashlib.sha256(prefix.encode()).hexdigest()[:8]}" if prefix else ""
+    watcher = ContainerWatcher(
+        StorageAccount(settings), container, prefix, settings.state_dir / "watch" / f"{container}{suffix}.json"
+    )
+    sink = PrefectEventSink.from_environment()
+    while True:
+        arrivals = watcher.poll()
+        sink.emit([arrival.to_prefect_event() for arrival in arrivals])
+        watcher.commit()
+        if arrivals:
+            typer.echo(f"{len(arrivals)} blob arrival(s) in {container}/{prefix} reported to Prefect")
+        if once:
+            return
+        time.sleep(interval)
 
 
 if __name__ == "__main__":

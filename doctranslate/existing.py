@@ -54,6 +54,7 @@ def decide(
     existing: Mapping[str, dict[str, str]],
     policy: OnExisting,
     *,
+    job: str,
     version: str | None = None,
 ) -> ExistingDecision:
     """Sort every document x language into translate / already done / delete then translate.
@@ -64,7 +65,9 @@ def decide(
     conflicts: list[str] = []
     for language in languages:
         for document in documents:
-            name = target_blob_name(language, document.relative_path, version if policy is OnExisting.VERSION else None)
+            name = target_blob_name(
+                job, language, document.relative_path, version if policy is OnExisting.VERSION else None
+            )
             pair = Pair(document, language, name)
             metadata = existing.get(name)
             if metadata is None:

@@ -53,8 +53,12 @@ class BatchFollower:
         pairs: Sequence[Pair],
         settings: FollowSettings,
         on_update: Callable[[TranslationStatus], Awaitable[None]] | None = None,
+        before_poll: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """`before_poll` is awaited before every status read (the Prefect layer uses it for a fleet-wide
+        rate limit); `on_update` gets every status read."""
         self._client = client
+        self._before_poll = before_poll
         self._account = account
         self._settings = settings
         self._on_update = on_update
@@ -69,6 +73,8 @@ class BatchFollower:
         poller = self._client.resume_translation(batch_id)
         interval = self._settings.min_interval
         while True:
+            if self._before_poll is not None:
+                await self._before_poll()
             status = await poller.poll()
             if self._on_update is not None:
                 await self._on_update(status)

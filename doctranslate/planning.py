@@ -194,6 +194,9 @@ def batch_key(documents: Sequence[SourceDocument], languages: Sequence[str], con
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def target_blob_name(language: str, relative_path: str, version: str | None = None) -> str:
-    """Where a translation lands in the target container: `{lang}/{relative path}` (or under a version)."""
-    return f"{language}/{version}/{relative_path}" if version else f"{language}/{relative_path}"
+def target_blob_name(job: str, language: str, relative_path: str, version: str | None = None) -> str:
+    """Where a translation lands in the target container: `{job}/{lang}/{relative path}` (or under a version).
+
+    The job keeps jobs apart: two jobs with a `readme.md` each, sharing a target container, would
+    otherwise take turns replacing (and paying for) each other's translation."""
+    return f"{job}/{language}/{version}/{relative_path}" if version else f"{job}/{language}/{relative_path}"

@@ -128,3 +128,11 @@ def install_log_redaction() -> None:
 
     redacting_factory._doctranslate_redacting = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(redacting_factory)
+
+
+def log_to_console() -> None:
+    """For the long-running commands (local service, relay, watcher): our INFO lines, everyone's warnings,
+    all of them redacted."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("doctranslate").setLevel(logging.INFO)
+    install_log_redaction()

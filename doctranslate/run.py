@@ -146,16 +146,20 @@ def plan_run(
     )
     version = datetime.now(UTC).strftime("v%Y%m%dT%H%M%S") if request.on_existing is OnExisting.VERSION else None
     context = _context(layout, glossaries, request.on_existing, version)
-    existing = {blob.name: blob.metadata for blob in account.list_blobs(target_container)}
+    existing = {blob.name: blob.metadata for blob in account.list_blobs(target_container, f"{layout.job}/")}
     plans: list[BatchPlan] = []
     for batch in plan_batches(found.documents, request.languages, context=context, limits=limits):
         submitted = journal.read(batch.key).get("batch_id")
         if submitted:
             # Ours already: gathered outputs are done; the rest is still to be followed, never deleted.
-            decision = decide(batch.documents, batch.languages, existing, OnExisting.SKIP, version=version)
+            decision = decide(
+                batch.documents, batch.languages, existing, OnExisting.SKIP, job=layout.job, version=version
+            )
             decision.delete_first = []
         else:
-            decision = decide(batch.documents, batch.languages, existing, request.on_existing, version=version)
+            decision = decide(
+                batch.documents, batch.languages, existing, request.on_existing, job=layout.job, version=version
+            )
         plans.append(BatchPlan(batch=batch, submitted_as=submitted, decision=decision))
     characters = estimate_characters([p for plan in plans if plan.needs_submitting for p in plan.decision.translate])
     cost = check_budget(characters, price_per_million, request.budget)

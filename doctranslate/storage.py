@@ -79,7 +79,13 @@ class StorageAccount:
         client = self.service.get_container_client(container)
         try:
             for blob in client.list_blobs(name_starts_with=prefix or None, include=["metadata"]):
-                yield BlobInfo(blob.name, int(blob.size or 0), dict(blob.metadata or {}))
+                yield BlobInfo(
+                    blob.name,
+                    int(blob.size or 0),
+                    dict(blob.metadata or {}),
+                    etag=str(blob.etag or "").strip('"'),
+                    last_modified=blob.last_modified,
+                )
         except ResourceNotFoundError:
             return
         except AzureError as exc:

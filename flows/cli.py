@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from doctranslate.cli import app, reports_errors
-from doctranslate.errors import BadInputError, describe_document_error
+from doctranslate.errors import BadInputError, ConfigurationError, describe_document_error
 from doctranslate.existing import OnExisting
 from doctranslate.report import RunReport
 from doctranslate.run import LanguageSetsRequest, TranslationRequest, describe_request_error, preflight
@@ -170,6 +170,42 @@ def translate_sets_command(
             failed = True
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("serve")
+@reports_errors
+def serve_command(
+    limit: Annotated[int, typer.Option(min=1, help="Flow runs at once.")] = 4,
+) -> None:
+    """Serve every deployment of prefect.yaml from this process (no work pool, no worker) until stopped.
+
+    Needs a Prefect server (PREFECT_API_URL): schedules, triggers and UI runs come from it."""
+    if not os.environ.get("PREFECT_API_URL"):
+        raise ConfigurationError(
+            "PREFECT_API_URL is not set: start a server (`prefect server start`) and export "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    from deployments.serve import serve_project
+
+    serve_project(limit=limit)
+
+
+notifications_app = typer.Typer(help="Prefect automations that call a webhook when a run or its documents fail.")
+app.add_typer(notifications_app, name="notifications")
+
+
+@notifications_app.command("install")
+@reports_errors
+def notifications_install(
+    webhook_block: Annotated[
+        str, typer.Option(help="Name of a Prefect webhook block (`prefect block create webhook`).")
+    ],
+) -> None:
+    """Create or replace the two automations on the Prefect server at PREFECT_API_URL."""
+    from deployments.notifications import install_notifications
+
+    created = asyncio.run(install_notifications(webhook_block))
+    typer.echo(f"{len(created)} automation(s) installed, calling webhook block {webhook_block!r}")
 
 
 if __name__ == "__main__":

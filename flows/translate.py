@@ -11,12 +11,14 @@ import asyncio
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.concurrency.asyncio import concurrency
 
 from doctranslate.redaction import enable_http_logging, install_log_redaction
-from doctranslate.report import DocumentOutcome, RunReport, SkippedFile, summarize
-from doctranslate.run import LanguageSetsRequest, TranslationRequest
+from doctranslate.report import BatchOutcome, DocumentOutcome, RunReport, SkippedFile, summarize
+from doctranslate.run import BatchPlan, LanguageSetsRequest, TranslationRequest
 from doctranslate.settings import load_settings
 from tasks.follow import follow, restore
+from tasks.limits import BATCHES_IN_FLIGHT
 from tasks.plan import plan
 from tasks.report import publish
 from tasks.stage import stage
@@ -43,13 +45,14 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
     run_plan = plan(request, settings)
     await stage(run_plan, settings)
     submit_once = submit.with_options(**submission_options(settings))
-    followed = []
-    for batch in run_plan.batches:
-        if not batch.needs_following:
-            continue
-        batch_id = batch.submitted_as or submit_once(batch, run_plan.glossaries, run_plan.layout, settings)
-        followed.append(follow(batch_id, batch.decision.translate, out_dir, settings))
-    results = await asyncio.gather(*followed)
+
+    async def submit_and_follow(batch: BatchPlan) -> tuple[BatchOutcome, list[DocumentOutcome]]:
+        # A fleet-wide slot per batch in flight (a no-op when the server has no such limit).
+        async with concurrency(BATCHES_IN_FLIGHT, occupy=1, strict=False):
+            batch_id = batch.submitted_as or submit_once(batch, run_plan.glossaries, run_plan.layout, settings)
+            return await follow(batch_id, batch.decision.translate, out_dir, settings)
+
+    results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.batches if b.needs_following))
     await restore(run_plan.already_done, out_dir, settings)
     report = RunReport(
         request=request.model_dump(mode="json"),

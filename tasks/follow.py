@@ -17,6 +17,7 @@ from doctranslate.settings import Settings
 from doctranslate.storage import StorageAccount
 from doctranslate.transfer import Download, download_blobs
 from doctranslate.wire import TranslationStatus
+from tasks.limits import before_status_poll
 
 
 @task(name="follow", cache_policy=NO_CACHE, persist_result=False, task_run_name="follow-{batch_id}")
@@ -55,7 +56,9 @@ async def follow(
         concurrency=settings.transfer_concurrency,
     )
     async with AsyncDocumentTranslationClient.from_settings(settings) as client:
-        follower = BatchFollower(client, StorageAccount(settings), pairs, follow_settings, report_progress)
+        follower = BatchFollower(
+            client, StorageAccount(settings), pairs, follow_settings, report_progress, before_status_poll
+        )
         final, outcomes = await follower.run(batch_id)
     status = final.status.value if final else "Unknown"
     charged = sum(o.characters_charged for o in outcomes)

@@ -7,8 +7,11 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 
 from doctranslate.report import RunReport, render_markdown, write_report
+
+DOCUMENTS_FAILED_EVENT = "doctranslate.run.documents-failed"
 
 
 @task(name="report", cache_policy=NO_CACHE, persist_result=False)
@@ -32,4 +35,11 @@ async def publish(report: RunReport, out_dir: Path) -> Path:
         s.cost,
         markdown_path,
     )
+    if report.failures:
+        # The run itself completes (every document is accounted for); this event is what notifications watch.
+        emit_event(
+            DOCUMENTS_FAILED_EVENT,
+            resource={"prefect.resource.id": f"doctranslate.report.{json_path.resolve()}", "out_dir": str(out_dir)},
+            payload={"failed": s.failed, "succeeded": s.succeeded, "report": str(json_path)},
+        )
     return json_path

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from doctranslate.formats import DocumentFormatError, NoTranslatableTextError, handler_for
 from doctranslate.glossaries import Glossary, GlossaryError, parse_glossary
+from doctranslate.http_bodies import body_within
 from doctranslate.local.engines import TranslationEngine, engine_named
 from doctranslate.local.faults import FaultPlan, RequestFaults
 from doctranslate.local.formats import DOCUMENT_FORMATS, GLOSSARY_FORMATS, format_listing, glossary_format_named
@@ -89,19 +90,6 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSON
 
 def _invalid(message: str, inner: str = "InvalidArgument") -> JSONResponse:
     return _json(400, error_body(400, "InvalidRequest", inner, message))
-
-
-async def _body_within(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it is known to exceed `limit` (never buffering more than that)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def _not_found(what: str) -> JSONResponse:
@@ -194,7 +182,7 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
-        raw = await _body_within(request, MAX_BODY_BYTES)
+        raw = await body_within(request, MAX_BODY_BYTES)
         if raw is None:
             message = f"The request body is larger than {MAX_BODY_BYTES} bytes."
             return _json(413, error_body(413, "RequestEntityTooLarge", "RequestTooLarge", message))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 
 from doctranslate.errors import ConfigurationError
 from doctranslate.local.app import LocalServiceConfig, create_app
+from doctranslate.redaction import log_to_console
 from doctranslate.settings import is_loopback_host
 
 
@@ -17,7 +16,5 @@ def serve(config: LocalServiceConfig, *, host: str, port: int) -> None:
             f"refusing to serve on {host} without a key: anyone on the network could use the storage SAS URLs "
             "sent to it; pass --key or listen on 127.0.0.1"
         )
-    # What the service does (batches accepted, resumed, faults injected) goes to its output, redacted.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("doctranslate").setLevel(logging.INFO)
+    log_to_console()  # what the service does (batches accepted, resumed, faults injected), redacted
     uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)

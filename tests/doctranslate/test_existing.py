@@ -12,7 +12,11 @@ from doctranslate.storage import SOURCE_MD5_METADATA
 
 A = SourceDocument(relative_path="a.txt", local_path=Path("a.txt"), size=1, md5="a" * 32)
 B = SourceDocument(relative_path="b.txt", local_path=Path("b.txt"), size=1, md5="b" * 32)
-EXISTING = {"fr/a.txt": {SOURCE_MD5_METADATA: "a" * 32}, "fr/b.txt": {SOURCE_MD5_METADATA: "old"}}
+EXISTING = {
+    "docs/fr/a.txt": {SOURCE_MD5_METADATA: "a" * 32},
+    "docs/fr/b.txt": {SOURCE_MD5_METADATA: "old"},
+    "other-job/de/a.txt": {SOURCE_MD5_METADATA: "a" * 32},  # another job's: not ours to keep or replace
+}
 
 
 def names(pairs: list) -> list[str]:
@@ -20,23 +24,23 @@ def names(pairs: list) -> list[str]:
 
 
 def test_skip_keeps_current_outputs_and_replaces_stale_ones() -> None:
-    decision = decide([A, B], ["fr", "de"], EXISTING, OnExisting.SKIP)
-    assert names(decision.already_done) == ["fr/a.txt"]
-    assert names(decision.delete_first) == ["fr/b.txt"]
-    assert names(decision.translate) == ["de/a.txt", "de/b.txt", "fr/b.txt"]
+    decision = decide([A, B], ["fr", "de"], EXISTING, OnExisting.SKIP, job="docs")
+    assert names(decision.already_done) == ["docs/fr/a.txt"]
+    assert names(decision.delete_first) == ["docs/fr/b.txt"]
+    assert names(decision.translate) == ["docs/de/a.txt", "docs/de/b.txt", "docs/fr/b.txt"]
 
 
 def test_overwrite_redoes_everything_that_exists() -> None:
-    decision = decide([A, B], ["fr"], EXISTING, OnExisting.OVERWRITE)
-    assert names(decision.delete_first) == ["fr/a.txt", "fr/b.txt"] == names(decision.translate)
+    decision = decide([A, B], ["fr"], EXISTING, OnExisting.OVERWRITE, job="docs")
+    assert names(decision.delete_first) == ["docs/fr/a.txt", "docs/fr/b.txt"] == names(decision.translate)
 
 
 def test_version_writes_beside_and_touches_nothing() -> None:
-    decision = decide([A, B], ["fr"], EXISTING, OnExisting.VERSION, version="v1")
-    assert names(decision.translate) == ["fr/v1/a.txt", "fr/v1/b.txt"] and not decision.delete_first
+    decision = decide([A, B], ["fr"], EXISTING, OnExisting.VERSION, job="docs", version="v1")
+    assert names(decision.translate) == ["docs/fr/v1/a.txt", "docs/fr/v1/b.txt"] and not decision.delete_first
 
 
 def test_fail_lists_conflicts_before_anything_is_submitted() -> None:
-    with pytest.raises(TargetsExistError, match=r"2 translation\(s\) already exist.*fr/a.txt, fr/b.txt"):
-        decide([A, B], ["fr", "de"], EXISTING, OnExisting.FAIL)
-    assert decide([A, B], ["de"], EXISTING, OnExisting.FAIL).translate  # no conflict, no error
+    with pytest.raises(TargetsExistError, match=r"2 translation\(s\) already exist.*docs/fr/a.txt, docs/fr/b.txt"):
+        decide([A, B], ["fr", "de"], EXISTING, OnExisting.FAIL, job="docs")
+    assert decide([A, B], ["de"], EXISTING, OnExisting.FAIL, job="docs").translate  # no conflict, no error

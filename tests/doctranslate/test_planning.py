@@ -72,5 +72,5 @@ def test_missing_sources_are_bad_input(tmp_path: Path) -> None:
 
 
 def test_target_names_mirror_the_source_layout() -> None:
-    assert target_blob_name("fr", "a/b.docx") == "fr/a/b.docx"
-    assert target_blob_name("fr", "a/b.docx", "v20261122T101010") == "fr/v20261122T101010/a/b.docx"
+    assert target_blob_name("docs", "fr", "a/b.docx") == "docs/fr/a/b.docx"
+    assert target_blob_name("docs", "fr", "a/b.docx", "v20261122T101010") == "docs/fr/v20261122T101010/a/b.docx"

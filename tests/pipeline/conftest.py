@@ -24,45 +24,10 @@ from azure.core.exceptions import ResourceNotFoundError
 
 from doctranslate.stack import ManagedProcess, connection_string, free_port
 from tests.doctranslate.local.conftest import start_service
+from tests.support.prefect_server import PrefectServer
 from tests.support.storage import Storage
 
 KEY = "KEYSENTINEL-0d1e2f3a4b5c"  # recognizable, so the secrets scan can look for it
-
-
-@dataclass(frozen=True)
-class PrefectServer:
-    url: str
-    home: Path
-
-
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
-    """A real `prefect server start` (not the test harness), shared by the session's runs."""
-    home = tmp_path_factory.mktemp("prefect")
-    port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-    log = (home / "server.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError((home / "server.log").read_text()[-3000:])
-    yield PrefectServer(url, home)
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(30)
 
 
 @dataclass

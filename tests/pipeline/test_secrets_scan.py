@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from doctranslate.stack import AZURITE_KEY
-from tests.pipeline.conftest import KEY, Pipeline, PrefectServer
+from tests.pipeline.conftest import KEY, Pipeline
+from tests.support.prefect_server import PrefectServer
 
 pytestmark = pytest.mark.e2e
 

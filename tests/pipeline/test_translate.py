@@ -68,7 +68,7 @@ def test_mixed_folder_three_languages_glossary_then_rerun_then_fail_policy(pipel
     assert "0 translated, 18 already up to date" in second.stdout
     assert pipeline.batches_received() == 1
 
-    third = pipeline.run("src", "--to", "fr", "--job", "another-job", "--on-existing", "fail", "--out", "out2")
+    third = pipeline.run("src", "--to", "fr", "--on-existing", "fail", "--out", "out2")
 
     assert third.returncode == 2
     assert "already exist in the target container" in third.stderr and "nothing was submitted" in third.stderr

@@ -1,0 +1,140 @@
+"""The deployments of prefect.yaml, for real: deployed with `prefect deploy --all` to a real Prefect server,
+run by a real process worker, started by blob arrivals in Azurite reported by `doctranslate events watch`.
+
+A burst of 50 uploads must start exactly one run (the trigger's debounce window), which translates all
+of them; the watcher run again reports nothing new.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.pipeline.conftest import Pipeline
+from tests.support.commands import deploy_project, run_command
+from tests.support.prefect_server import PrefectServer
+from tests.support.storage import Storage
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).parents[2]
+PREFECT = [sys.executable, "-m", "prefect"]
+BURST = 50
+
+
+@pytest.fixture
+def deployed(pipeline: Pipeline, prefect_server: PrefectServer) -> Iterator[dict[str, str]]:
+    """prefect.yaml deployed from the pipeline's work folder, and a process worker taking its runs."""
+    # PWD as a shell in the work folder has it: prefect.yaml's pull step runs the flows there.
+    env = {**os.environ, **pipeline.env, "PREFECT_WORKER_QUERY_SECONDS": "1", "PWD": str(pipeline.work)}
+    env.pop("PREFECT_HOME", None)
+    deploy_project(pipeline.work, env, REPO / "prefect.yaml")
+    log = (pipeline.work.parent / "worker.log").open("wb")
+    worker = subprocess.Popen(  # noqa: S603
+        [*PREFECT, "worker", "start", "--pool", "doctranslate", "--limit", "2"],
+        cwd=pipeline.work,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    yield env
+    os.killpg(worker.pid, signal.SIGKILL)  # a process worker ignores SIGTERM for ~30 s (prefect-notes §9)
+    worker.wait(30)
+
+
+def flow_runs(server: PrefectServer, deployment: str) -> list[dict[str, Any]]:
+    found = httpx.get(f"{server.url}/deployments/name/{deployment}").json()
+    body = {"flow_runs": {"deployment_id": {"any_": [found["id"]]}}}
+    return list(httpx.post(f"{server.url}/flow_runs/filter", json=body).json())
+
+
+def watch_once(pipeline: Pipeline, env: dict[str, str], container: str) -> str:
+    return run_command(pipeline.work, env, "-m", "flows.cli", "events", "watch", container, "--once")
+
+
+def test_a_burst_of_uploads_starts_one_run_that_translates_them_all(
+    pipeline: Pipeline, prefect_server: PrefectServer, deployed: dict[str, str], azurite: Any
+) -> None:
+    storage = Storage(azurite.port)
+    container = f"incoming-{uuid.uuid4().hex[:10]}"
+    storage.service.create_container(container)
+    letters = {f"letters/letter-{i:02}.txt": f"Dear customer number {i}.".encode() for i in range(BURST)}
+    storage.upload(container, letters)
+
+    assert f"{BURST} blob arrival(s)" in watch_once(pipeline, deployed, container)
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        runs = flow_runs(prefect_server, "translate-incoming/on-blob-arrival")
+        mine = [r for r in runs if r["parameters"].get("container") == container]
+        if mine and all(r["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") for r in mine):
+            break
+        time.sleep(2)
+    log = (pipeline.work.parent / "worker.log").read_text(errors="replace")[-4000:]
+    assert len(mine) == 1, f"{len(mine)} runs for one burst; worker log:\n{log}"
+    (run,) = mine
+    assert run["state_type"] == "COMPLETED", log
+    assert uuid.UUID(run["parameters"]["triggered_by"])  # templated from the event, as text
+    out = pipeline.work / "translations" / "incoming"
+    for language in ("fr", "de"):
+        outputs = sorted((out / language / "letters").glob("*.txt"))
+        assert len(outputs) == BURST
+        assert all(p.read_text().startswith(f"[{language}: ") for p in outputs)
+    assert pipeline.batches_received() == 1
+
+    # Nothing new: the watcher reports nothing, so nothing starts.
+    assert "arrival" not in watch_once(pipeline, deployed, container)
+
+
+def test_serve_runs_the_deployments_from_one_process(pipeline: Pipeline, prefect_server: PrefectServer) -> None:
+    """`doctranslate serve`: no work pool, no worker; a run started as the UI starts one completes."""
+    env = {**os.environ, **pipeline.env, "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PWD": str(pipeline.work)}
+    env.pop("PREFECT_HOME", None)
+    (pipeline.work / "docs").mkdir()
+    for name in ("intro.md", "faq.txt"):
+        (pipeline.work / "docs" / name).write_text(f"# {name}\n\nPlease read this first.\n")
+    log = (pipeline.work.parent / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve"],
+        cwd=pipeline.work,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while httpx.get(f"{prefect_server.url}/deployments/name/translate-documents/nightly").status_code != 200:
+            assert server.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()[-3000:]
+            time.sleep(0.5)
+        deployment = httpx.get(f"{prefect_server.url}/deployments/name/translate-documents/nightly").json()
+        assert deployment["schedules"][0]["schedule"] == {
+            "cron": "0 2 * * *",
+            "timezone": "Europe/Paris",
+            "day_or": True,
+        }
+        run = httpx.post(f"{prefect_server.url}/deployments/{deployment['id']}/create_flow_run", json={}).json()
+        while (state := httpx.get(f"{prefect_server.url}/flow_runs/{run['id']}").json()["state_type"]) not in (
+            "COMPLETED",
+            "FAILED",
+            "CRASHED",
+        ):
+            assert time.monotonic() < deadline + 120, Path(log.name).read_text()[-3000:]
+            time.sleep(1)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(30)
+    assert state == "COMPLETED", Path(log.name).read_text()[-3000:]
+    for language in ("fr", "de"):
+        assert sorted(p.name for p in (pipeline.work / "translations" / language).iterdir()) == ["faq.txt", "intro.md"]
