@@ -5,7 +5,8 @@ The mirror is the truth, events are only a nudge. Each run lists the container (
 what is new or changed (by ETag, kept in a manifest beside the mirrored folder), removes what was deleted, and
 leaves the rest. A missed, late or duplicated event therefore costs nothing, and the pipeline's own
 skip-what-is-translated rule means a second run in a burst submits nothing. Blob names that would land
-outside the inbox (`..`, absolute) are refused and reported, never written.
+outside the inbox (`..`, absolute) or on another blob's file (`a//b`, `./`) are refused and reported,
+never written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from doctranslate.storage import StorageAccount
 from doctranslate.transfer import Download, download_blobs, write_atomically
@@ -34,8 +35,8 @@ class PullResult:
 
 def inbox_path(root: Path, blob_name: str) -> Path | None:
     """Where a blob lands under `root`, or None when its name would climb out of it."""
-    parts = PurePosixPath(blob_name.replace("\\", "/")).parts
-    if not parts or parts[0] == "/" or any(part in ("..", ".", "") for part in parts):
+    parts = blob_name.replace("\\", "/").split("/")  # by hand: PurePosixPath would fold `a//b` into `a/b`
+    if any(part in ("", ".", "..") for part in parts):  # also catches a leading `/`
         return None
     return root.joinpath(*parts)
 
