@@ -22,8 +22,6 @@ from doctranslate.errors import (
     DocTranslateError,
     describe_document_error,
 )
-from doctranslate.local.app import LocalServiceConfig
-from doctranslate.local.faults import FaultPlan
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.redaction import install_log_redaction, log_to_console
 from doctranslate.settings import load_settings
@@ -135,8 +133,13 @@ def local_service(
         list[str] | None,
         typer.Option(help="Storage hosts the service may contact (repeatable; default: loopback and Azure blob)."),
     ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log every request (method, path, status), e.g. to count polls.")
+    ] = False,
 ) -> None:
     """Run the local Azure-compatible Document Translation service (faults: DOCTRANSLATE_FAULT_* variables)."""
+    from doctranslate.local.app import LocalServiceConfig  # the service's web stack: only for this command
+    from doctranslate.local.faults import FaultPlan
     from doctranslate.local.server import serve
 
     config = LocalServiceConfig(
@@ -147,7 +150,7 @@ def local_service(
         allowed_storage_hosts=tuple(allow_storage_host) if allow_storage_host else DEFAULT_ALLOWED_HOSTS,
         faults=FaultPlan(),
     )
-    serve(config, host=host, port=port)
+    serve(config, host=host, port=port, access_log=access_log)
 
 
 @app.command()

@@ -51,7 +51,7 @@ class TargetsExistError(BadInputError):
 def decide(
     documents: Sequence[SourceDocument],
     languages: Sequence[str],
-    existing: Mapping[str, dict[str, str]],
+    existing: Mapping[str, Mapping[str, str]],
     policy: OnExisting,
     *,
     job: str,

@@ -1,25 +1,31 @@
-"""Follow a submitted batch to its end, downloading each translation as soon as it succeeds.
+"""Follow a submitted batch to its end and download its translations, a long batch's while it runs.
 
-One status request per interval per batch; the interval starts short and doubles while nothing
-changes (up to the configured poll interval), so small batches finish fast and long ones cost few
-requests. Throttling and stale reads are absorbed by the client (retries, forward-only view).
+Status reads follow `PollCadence` (frequent at the start and near the predicted end, at most every
+poll interval in between) and downloads follow `worth_gathering` (at the end, and for a long batch
+whenever successes have doubled), so a batch of 1,000 documents costs tens of status requests, not
+thousands, and its end is seen within about a second. Throttling and stale reads are absorbed by the
+client (retries, forward-only view).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Final
 
 from doctranslate.client import AsyncDocumentTranslationClient, ListQuery
 from doctranslate.errors import BatchFailedError, hint_for
 from doctranslate.existing import Pair
 from doctranslate.local.sas_storage import SasLocation
+from doctranslate.manifests import BatchManifest, encode
 from doctranslate.report import DocumentOutcome
-from doctranslate.storage import SOURCE_MD5_METADATA, StorageAccount
+from doctranslate.storage import StorageAccount
 from doctranslate.transfer import Download, download_blobs, remove_abandoned_partials
 from doctranslate.wire import DocumentStatus, Status, TranslationStatus
 
@@ -41,6 +47,60 @@ def output_path(out_dir: Path, pair: Pair) -> Path:
     return out_dir / pair.language / pair.document.relative_path
 
 
+async def fetch_translations(account: StorageAccount, pairs: Sequence[Pair], settings: FollowSettings) -> None:
+    """Download each pair's translation to its output path (read-only SAS)."""
+    read = account.container_sas_url(settings.target_container, "r", settings.sas_lifetime)
+    downloads = [Download(pair.target, output_path(settings.out_dir, pair)) for pair in pairs]
+    await download_blobs(downloads, read, concurrency=settings.concurrency)
+
+
+MAX_PAGE_SIZE: Final = 100
+"""The largest page the service sends: listing 1,000 documents takes 10 requests, not 20."""
+
+
+IN_FLIGHT_AFTER_SECONDS: Final = 30.0
+
+
+def worth_gathering(succeeded: int, gathered: int, total: int, followed_seconds: float) -> bool:
+    """Download before the end only for a batch followed for half a minute already, and then whenever the
+    successes have at least doubled since the last download and are a tenth of the batch.
+
+    Each download round lists every succeeded document again (the API cannot list only the new ones), so
+    rounds at 10 %, 20 %, 40 %, 80 % and the end list the batch about 2.5 times in all, where a round per
+    poll would list it dozens of times. A short batch is listed once, at its end: early downloads would
+    only spend status requests and compete with the service.
+    """
+    if followed_seconds < IN_FLIGHT_AFTER_SECONDS:
+        return False
+    return succeeded > gathered and succeeded >= max(2 * gathered, math.ceil(total / 10), 1)
+
+
+class PollCadence:
+    """When to read the status next: soon while nothing has finished (the interval doubles from `shortest`),
+    then about half the predicted time left at the current pace, within [`shortest`, `longest`].
+
+    A long batch is read every `longest` seconds; its end is still seen within about a second, because the
+    interval shrinks as the predicted end nears.
+    """
+
+    def __init__(self, shortest: float, longest: float) -> None:
+        self._shortest = shortest
+        self._longest = longest
+        self._interval = shortest
+        self._started = time.monotonic()
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self._started
+
+    def next_interval(self, finished: int, total: int) -> float:
+        if finished == 0 or total == 0:
+            interval, self._interval = self._interval, min(self._longest, self._interval * 2)
+            return interval
+        left = (total - finished) * self.elapsed / finished
+        return min(self._longest, max(self._shortest, left / 2))
+
+
 def _blob_name(url: str) -> str:
     return SasLocation.parse(url, is_blob=True).blob_name or ""
 
@@ -52,18 +112,21 @@ class BatchFollower:
         account: StorageAccount,
         pairs: Sequence[Pair],
         settings: FollowSettings,
+        manifest_name: str,
         on_update: Callable[[TranslationStatus], Awaitable[None]] | None = None,
         before_poll: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """`before_poll` is awaited before every status read (the Prefect layer uses it for a fleet-wide
-        rate limit); `on_update` gets every status read."""
+        """`manifest_name`: where, in the target container, to record what each gathered output was made
+        from (`manifests.manifest_blob_name`). `before_poll` is awaited before every status read (the Prefect
+        layer uses it for a fleet-wide rate limit); `on_update` gets every status read."""
         self._client = client
         self._before_poll = before_poll
         self._account = account
         self._settings = settings
+        self._manifest_name = manifest_name
         self._on_update = on_update
         self._by_target = {pair.target: pair for pair in pairs}
-        self._gathered: set[str] = set()
+        self._gathered: dict[str, Pair] = {}
 
     async def run(self, batch_id: str) -> tuple[TranslationStatus | None, list[DocumentOutcome]]:
         if self._settings.out_dir.is_dir():
@@ -71,48 +134,57 @@ class BatchFollower:
             if removed:
                 logger.info("removed %d half-written file(s) left by an earlier, interrupted run", removed)
         poller = self._client.resume_translation(batch_id)
-        interval = self._settings.min_interval
-        while True:
-            if self._before_poll is not None:
-                await self._before_poll()
-            status = await poller.poll()
-            if self._on_update is not None:
-                await self._on_update(status)
-            if status.summary.success > len(self._gathered) or status.status.is_terminal:
-                await self._gather(batch_id)
-                interval = self._settings.min_interval
-            else:
-                interval = min(self._settings.max_interval, interval * 2)
-            if status.status.is_terminal:
-                break
-            await asyncio.sleep(interval)
+        cadence = PollCadence(self._settings.min_interval, self._settings.max_interval)
+        # Downloads run beside the polling, so the batch's end is seen on time even during a long download.
+        downloading: asyncio.Task[None] | None = None
+        try:
+            while True:
+                if self._before_poll is not None:
+                    await self._before_poll()
+                status = await poller.poll()
+                if self._on_update is not None:
+                    await self._on_update(status)
+                if status.status.is_terminal:
+                    break
+                if downloading is not None and downloading.done():
+                    finished = downloading
+                    downloading = None
+                    finished.result()  # a failed download fails the follow now
+                if downloading is None and worth_gathering(
+                    status.summary.success, len(self._gathered), status.summary.total, cadence.elapsed
+                ):
+                    downloading = asyncio.create_task(self._gather_succeeded(batch_id))
+                await asyncio.sleep(cadence.next_interval(status.summary.finished, status.summary.total))
+            if downloading is not None:
+                await downloading
+        finally:
+            if downloading is not None and not downloading.done():
+                downloading.cancel()
         if status.status is Status.VALIDATION_FAILED:
             return status, self._batch_failed(batch_id, status)
-        documents = [d async for d in self._client.list_document_statuses(batch_id)]
+        documents = [d async for d in self._client.list_document_statuses(batch_id, ListQuery(page_size=MAX_PAGE_SIZE))]
+        await self._gather(batch_id, [d for d in documents if d.status is Status.SUCCEEDED])
         return status, self._outcomes(batch_id, documents)
 
-    async def _gather(self, batch_id: str) -> None:
-        succeeded = [
-            d
-            async for d in self._client.list_document_statuses(batch_id, ListQuery(statuses=[Status.SUCCEEDED]))
-            if d.id not in self._gathered and d.path
-        ]
-        wanted = [(d, self._by_target.get(_blob_name(d.path or ""))) for d in succeeded]
-        known = [(d, pair) for d, pair in wanted if pair is not None]
+    async def _gather_succeeded(self, batch_id: str) -> None:
+        query = ListQuery(statuses=[Status.SUCCEEDED], page_size=MAX_PAGE_SIZE)
+        await self._gather(batch_id, [d async for d in self._client.list_document_statuses(batch_id, query)])
+
+    async def _gather(self, batch_id: str, succeeded: list[DocumentStatus]) -> None:
+        # A listing taken while statuses change can show a document on two pages: download it once.
+        fresh = {d.id: d for d in succeeded if d.id not in self._gathered}.values()
+        wanted = [(d, self._by_target.get(_blob_name(d.path or ""))) for d in fresh]
+        known = [(d, pair) for d, pair in wanted if d.path and pair is not None]
         if not known:
             return
-        read = self._account.container_sas_url(self._settings.target_container, "r", self._settings.sas_lifetime)
-        downloads = [Download(pair.target, output_path(self._settings.out_dir, pair)) for _, pair in known]
-        await download_blobs(downloads, read, concurrency=self._settings.concurrency)
-        for document, pair in known:
-            # Mark the output with its source's hash, so the next run can tell it is current.
-            await asyncio.to_thread(
-                self._account.set_metadata,
-                self._settings.target_container,
-                pair.target,
-                {SOURCE_MD5_METADATA: pair.document.md5},
-            )
-            self._gathered.add(document.id)
+        await fetch_translations(self._account, [pair for _, pair in known], self._settings)
+        self._gathered.update((document.id, pair) for document, pair in known)
+        manifest = BatchManifest(
+            batch_id=batch_id, outputs={pair.target: pair.document.md5 for pair in self._gathered.values()}
+        )
+        await asyncio.to_thread(
+            self._account.write_blob, self._settings.target_container, self._manifest_name, encode(manifest)
+        )
         logger.info("batch %s: %d translation(s) downloaded so far", batch_id, len(self._gathered))
 
     def _outcomes(self, batch_id: str, documents: list[DocumentStatus]) -> list[DocumentOutcome]:

@@ -8,7 +8,7 @@ translated, which batches to submit, and what it will cost — everything checke
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Self
@@ -19,6 +19,7 @@ from doctranslate.errors import BadInputError
 from doctranslate.estimate import check_budget, estimate_characters
 from doctranslate.existing import ExistingDecision, OnExisting, Pair, decide
 from doctranslate.glossary_selection import GlossaryFile, select_glossaries
+from doctranslate.manifests import is_manifest, made_from
 from doctranslate.planning import Limits, PlannedBatch, Scan, plan_batches, scan
 from doctranslate.storage import StorageAccount
 from doctranslate.submission import BatchLayout, SubmissionJournal
@@ -146,7 +147,7 @@ def plan_run(
     )
     version = datetime.now(UTC).strftime("v%Y%m%dT%H%M%S") if request.on_existing is OnExisting.VERSION else None
     context = _context(layout, glossaries, request.on_existing, version)
-    existing = {blob.name: blob.metadata for blob in account.list_blobs(target_container, f"{layout.job}/")}
+    existing = _existing_outputs(account, target_container, layout.job)
     plans: list[BatchPlan] = []
     for batch in plan_batches(found.documents, request.languages, context=context, limits=limits):
         submitted = journal.read(batch.key).get("batch_id")
@@ -172,6 +173,13 @@ def plan_run(
         estimated_characters=characters,
         estimated_cost=cost,
     )
+
+
+def _existing_outputs(account: StorageAccount, container: str, job: str) -> dict[str, Mapping[str, str]]:
+    """The job's outputs in storage, each with the source MD5 it was made from when that is known."""
+    blobs = list(account.list_blobs(container, f"{job}/"))
+    manifests = [(b, account.read_blob(container, b.name)) for b in blobs if is_manifest(job, b.name)]
+    return made_from((b for b in blobs if not is_manifest(job, b.name)), manifests)
 
 
 def _context(layout: BatchLayout, glossaries: Sequence[GlossaryFile], policy: OnExisting, version: str | None) -> str:

@@ -169,6 +169,7 @@ def start_local_service(
     extra_env: dict[str, str] | None = None,
     concurrency: int = 4,
     allowed_storage_hosts: tuple[str, ...] = (),
+    access_log: bool = False,
 ) -> ManagedProcess:
     """The local translation service in its own process (so it can be killed and restarted for real)."""
     command = [
@@ -187,6 +188,8 @@ def start_local_service(
         command += ["--state-dir", str(state_dir)]
     for host in allowed_storage_hosts:
         command += ["--allow-storage-host", host]
+    if access_log:
+        command.append("--access-log")
     process = _spawn(command, log, {"DOCTRANSLATE_LOCAL_KEY": key, **(extra_env or {})})
     url = f"http://127.0.0.1:{port}/translator/document/formats?api-version=2024-05-01"
     _wait_until(lambda: _answers(url), process, "the local translation service", log)

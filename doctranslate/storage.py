@@ -91,8 +91,17 @@ class StorageAccount:
         except AzureError as exc:
             raise StorageError(f"cannot list container {container!r}: {exc}") from None
 
-    def set_metadata(self, container: str, blob: str, metadata: dict[str, str]) -> None:
-        self.service.get_blob_client(container, blob).set_blob_metadata(metadata)
+    def read_blob(self, container: str, blob: str) -> bytes:
+        try:
+            return bytes(self.service.get_blob_client(container, blob).download_blob().readall())
+        except AzureError as exc:
+            raise StorageError(f"cannot read {container}/{blob}: {exc}") from None
+
+    def write_blob(self, container: str, blob: str, data: bytes) -> None:
+        try:
+            self.service.get_blob_client(container, blob).upload_blob(data, overwrite=True)
+        except AzureError as exc:
+            raise StorageError(f"cannot write {container}/{blob}: {exc}") from None
 
     def delete_blob(self, container: str, blob: str) -> None:
         with contextlib.suppress(ResourceNotFoundError):

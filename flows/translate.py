@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.concurrency.asyncio import concurrency
 
+from doctranslate.manifests import manifest_blob_name
 from doctranslate.redaction import enable_http_logging, install_log_redaction
 from doctranslate.report import BatchOutcome, DocumentOutcome, RunReport, SkippedFile, summarize
 from doctranslate.run import BatchPlan, LanguageSetsRequest, TranslationRequest
@@ -50,7 +51,8 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
         # A fleet-wide slot per batch in flight (a no-op when the server has no such limit).
         async with concurrency(BATCHES_IN_FLIGHT, occupy=1, strict=False):
             batch_id = batch.submitted_as or submit_once(batch, run_plan.glossaries, run_plan.layout, settings)
-            return await follow(batch_id, batch.decision.translate, out_dir, settings)
+            manifest = manifest_blob_name(run_plan.layout.job, batch.batch.key)
+            return await follow(batch_id, batch.decision.translate, out_dir, settings, manifest)
 
     results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.batches if b.needs_following))
     await restore(run_plan.already_done, out_dir, settings)

@@ -22,9 +22,9 @@ from tasks.limits import before_status_poll
 
 @task(name="follow", cache_policy=NO_CACHE, persist_result=False, task_run_name="follow-{batch_id}")
 async def follow(
-    batch_id: str, pairs: list[Pair], out_dir: Path, settings: Settings
+    batch_id: str, pairs: list[Pair], out_dir: Path, settings: Settings, manifest_name: str
 ) -> tuple[BatchOutcome, list[DocumentOutcome]]:
-    """>>> await follow(batch_id, pairs, Path("translations"), load_settings())  # doctest: +SKIP"""
+    """>>> await follow(batch_id, pairs, Path("out"), settings, manifest_blob_name(job, key))  # doctest: +SKIP"""
     logger = get_run_logger()
     progress = await acreate_progress_artifact(0.0, key=f"progress-{batch_id}", description=f"Batch {batch_id}")
     seen: list[tuple[str, int]] = []
@@ -57,7 +57,7 @@ async def follow(
     )
     async with AsyncDocumentTranslationClient.from_settings(settings) as client:
         follower = BatchFollower(
-            client, StorageAccount(settings), pairs, follow_settings, report_progress, before_status_poll
+            client, StorageAccount(settings), pairs, follow_settings, manifest_name, report_progress, before_status_poll
         )
         final, outcomes = await follower.run(batch_id)
     status = final.status.value if final else "Unknown"

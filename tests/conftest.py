@@ -8,11 +8,6 @@ Sets of tests:
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -23,7 +18,7 @@ from doctranslate.auth import KeyAuth
 from doctranslate.client import AsyncDocumentTranslationClient, ClientConfig, DocumentTranslationClient, RetryPolicy
 from doctranslate.settings import ApiVersion
 from doctranslate.stack import ManagedProcess, free_port, start_azurite
-from tests.support.prefect_server import PrefectServer
+from tests.support.prefect_server import PrefectServer, running_prefect_server
 from tests.support.recordings import ENDPOINT
 
 TEST_KEY = "test-key-0123456789abcdef"
@@ -93,34 +88,5 @@ def async_client() -> Callable[..., AsyncDocumentTranslationClient]:
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
     """A real `prefect server start` (not the test harness), shared by the session's runs."""
-    home = tmp_path_factory.mktemp("prefect")
-    port = free_port()
-    env = {
-        **os.environ,
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",  # the UI's pages call this server, not :4200
-    }
-    log = (home / "server.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError((home / "server.log").read_text()[-3000:])
-    yield PrefectServer(url, home)
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(30)
+    with running_prefect_server(tmp_path_factory.mktemp("prefect")) as server:
+        yield server

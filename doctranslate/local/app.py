@@ -220,7 +220,7 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
             query=request.query_params,
             dollar_names=not family.dated,
         )
-        body["value"] = [batch_body(b, store.documents(b.id)) for b in body["value"]]
+        body["value"] = [batch_body(b, store.tally(b.id)) for b in body["value"]]
         return _json(200, body)
 
     async def get_batch(request: Request, batch_id: str) -> Response:
@@ -230,7 +230,7 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
         batch = store.get_batch(batch_id)
         if batch is None:
             return _not_found("id")
-        body, age = service.faults.cached_status(batch_id, batch_body(batch, store.documents(batch_id)))
+        body, age = service.faults.cached_status(batch_id, batch_body(batch, store.tally(batch_id)))
         headers = {"Cache-Control": "public, max-age=1"} | ({"Age": str(age)} if age is not None else {})
         return _json(200, body, headers)
 
@@ -246,7 +246,7 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
         store.request_cancel(batch_id)
         cancelled = store.get_batch(batch_id)
         assert cancelled is not None
-        return _json(200, batch_body(cancelled, store.documents(batch_id)))
+        return _json(200, batch_body(cancelled, store.tally(batch_id)))
 
     async def list_documents(request: Request, batch_id: str) -> Response:
         family = _family(request)
@@ -258,7 +258,7 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
             wanted = ListRequest.parse(request.query_params)
         except ListParameterError as exc:
             return _invalid(str(exc))
-        documents = wanted.select(store.documents(batch_id), lambda d: (d.id, d.status, d.created))
+        documents = wanted.select(store.documents(batch_id, wanted.statuses), lambda d: (d.id, d.status, d.created))
         body = page(
             documents,
             wanted,

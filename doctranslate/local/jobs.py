@@ -135,11 +135,16 @@ class JobRunner:
     # -- enumeration ---------------------------------------------------------------------------
 
     async def _enumerate(self, request: StartTranslationDetails) -> list[NewDocument]:
+        """A batch of one input per document (storageType File) names the same containers in every input:
+        the target is checked once, and of the sources only the first in each container (as a folder
+        input checks only its first document); any other unreadable source fails as a document."""
         documents: list[NewDocument] = []
+        listable: set[tuple[str, str]] = set()
+        readable: set[str] = set()
         for input_index, batch in enumerate(request.inputs):
-            names, source = await self._source_names(batch)
+            names, source = await self._source_names(batch, readable)
             for target_index, target in enumerate(batch.targets):
-                target_location = await self._checked_target(batch, target)
+                target_location = await self._checked_target(batch, target, listable)
                 for name in names:
                     target_name = (
                         target_location.blob_name or name
@@ -161,14 +166,16 @@ class JobRunner:
             raise ValidationFailure("NoDocumentsFound", "No translatable documents were found in the source location.")
         return documents
 
-    async def _source_names(self, batch: BatchRequest) -> tuple[list[str], SasLocation]:
+    async def _source_names(self, batch: BatchRequest, readable: set[str]) -> tuple[list[str], SasLocation]:
         is_file = batch.storage_type is StorageType.FILE
         try:
             location = SasLocation.parse(batch.source.source_url.get_secret_value(), is_blob=is_file)
             container = SasContainer(location, self.http, self.allowed_hosts, BRIEF)
             if is_file:
                 assert location.blob_name is not None
-                await container.check_readable(location.blob_name)
+                if location.container_url not in readable:
+                    await container.check_readable(location.blob_name)
+                    readable.add(location.container_url)
                 return [location.blob_name], location
             prefix = location.folder_prefix + ((batch.source.filter.prefix or "") if batch.source.filter else "")
             suffix = (batch.source.filter.suffix or "") if batch.source.filter else ""
@@ -180,11 +187,16 @@ class JobRunner:
         except (ValueError, StorageAccessError, httpx.HTTPError):
             raise ValidationFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
 
-    async def _checked_target(self, batch: BatchRequest, target: TargetInput) -> SasLocation:
+    async def _checked_target(
+        self, batch: BatchRequest, target: TargetInput, listable: set[tuple[str, str]]
+    ) -> SasLocation:
+        """The target location, once its container answered a listing with this SAS (remembered in `listable`)."""
         is_file = batch.storage_type is StorageType.FILE
         try:
             location = SasLocation.parse(target.target_url.get_secret_value(), is_blob=is_file)
-            await SasContainer(location, self.http, self.allowed_hosts, BRIEF).check_listable()
+            if (location.container_url, location.sas) not in listable:
+                await SasContainer(location, self.http, self.allowed_hosts, BRIEF).check_listable()
+                listable.add((location.container_url, location.sas))
         except (ValueError, StorageAccessError, httpx.HTTPError):
             raise ValidationFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         return location
@@ -227,9 +239,10 @@ class JobRunner:
         source = self._container(batch.source.source_url.get_secret_value(), is_file, "InvalidDocumentAccessLevel")
         output = self._container(target.target_url.get_secret_value(), is_file, "InvalidTargetDocumentAccessLevel")
 
-        already = await self._existing_output(output, document)
-        if already is not None:
-            return already
+        if document.status is Status.RUNNING:  # started before a restart: its output may be written already
+            already = await self._existing_output(output, document)
+            if already is not None:
+                return already
         if self.faults.document_fails(document.source_name):
             raise DocumentFailure(
                 "InternalServerError", "Injected failure (local service fault plan).", "InternalServerError"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from doctranslate.local.state import BatchRow, DocumentRow
+from doctranslate.local.state import BatchRow, DocumentRow, Tally
 from doctranslate.wire.status import Status
 
 
@@ -35,20 +34,19 @@ def gateway_error_body(status: int, message: str) -> dict[str, Any]:
     return {"error": {"code": str(status), "message": message}}
 
 
-def summary(documents: list[DocumentRow]) -> dict[str, int]:
-    counts = Counter(document.status for document in documents)
+def summary(tally: Tally) -> dict[str, int]:
     return {
-        "total": len(documents),
-        "failed": counts[Status.FAILED],
-        "success": counts[Status.SUCCEEDED],
-        "inProgress": counts[Status.RUNNING],
-        "notYetStarted": counts[Status.NOT_STARTED],
-        "cancelled": counts[Status.CANCELLED],
-        "totalCharacterCharged": sum(d.characters for d in documents if d.status is Status.SUCCEEDED),
+        "total": tally.total,
+        "failed": tally.counts.get(Status.FAILED, 0),
+        "success": tally.counts.get(Status.SUCCEEDED, 0),
+        "inProgress": tally.counts.get(Status.RUNNING, 0),
+        "notYetStarted": tally.counts.get(Status.NOT_STARTED, 0),
+        "cancelled": tally.counts.get(Status.CANCELLED, 0),
+        "totalCharacterCharged": tally.characters,
     }
 
 
-def batch_body(batch: BatchRow, documents: list[DocumentRow]) -> dict[str, Any]:
+def batch_body(batch: BatchRow, tally: Tally) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": batch.id,
         "createdDateTimeUtc": dotnet_timestamp(batch.created),
@@ -57,7 +55,7 @@ def batch_body(batch: BatchRow, documents: list[DocumentRow]) -> dict[str, Any]:
     }
     if batch.error:
         body["error"] = batch.error
-    body["summary"] = summary(documents)
+    body["summary"] = summary(tally)
     return body
 
 

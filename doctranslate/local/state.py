@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -99,6 +99,18 @@ class NewDocument:
     target_name: str
     target_path: str
     language: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many documents of a batch are in each status, and the characters charged for the succeeded ones."""
+
+    counts: Mapping[Status, int]
+    characters: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 def _batch(row: sqlite3.Row) -> BatchRow:
@@ -252,12 +264,26 @@ class StateStore:
             )
             db.execute("UPDATE batches SET enumerated = 1, last_action = ? WHERE id = ?", (now, batch_id))
 
-    def documents(self, batch_id: str) -> list[DocumentRow]:
+    def documents(self, batch_id: str, statuses: Collection[Status] | None = None) -> list[DocumentRow]:
+        """The batch's documents, newest first; only those in `statuses` when given (filtered in SQL: a
+        client listing the few new successes of a large batch must not cost a read of all of it)."""
+        query, parameters = "SELECT * FROM documents WHERE batch_id = ?", [batch_id]
+        if statuses is not None:
+            query += f" AND status IN ({','.join('?' * len(statuses))})"
+            parameters += [status.value for status in statuses]
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY seq DESC", parameters).fetchall()
+        return [_document(row) for row in rows]
+
+    def tally(self, batch_id: str) -> Tally:
+        """Counts by status and the characters charged, counted in SQL for every status read."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM documents WHERE batch_id = ? ORDER BY seq DESC", (batch_id,)
+                "SELECT status, COUNT(*), SUM(CASE WHEN status = ? THEN characters ELSE 0 END) FROM documents "
+                "WHERE batch_id = ? GROUP BY status",
+                (Status.SUCCEEDED.value, batch_id),
             ).fetchall()
-        return [_document(row) for row in rows]
+        return Tally({Status(row[0]): row[1] for row in rows}, sum(row[2] or 0 for row in rows))
 
     def get_document(self, batch_id: str, document_id: str) -> DocumentRow | None:
         with self._lock:

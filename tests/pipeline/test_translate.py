@@ -1,8 +1,11 @@
-"""`doctranslate translate` on the local stack: a mixed folder, re-runs, and the existing-target policy."""
+"""`doctranslate translate` on the local stack: a mixed folder, re-runs (here and from another machine), and the
+existing-target policy."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,25 @@ def test_mixed_folder_three_languages_glossary_then_rerun_then_fail_policy(pipel
     assert third.returncode == 2
     assert "already exist in the target container" in third.stderr and "nothing was submitted" in third.stderr
     assert pipeline.batches_received() == 1
+
+
+def test_another_machine_keeps_what_is_current_and_translates_only_what_changed(pipeline: Pipeline) -> None:
+    write_sources(pipeline.work / "src")
+    assert pipeline.run("src", "--to", ",".join(LANGUAGES), "--out", "out", "--job", "shared").returncode == 0
+    other = replace(pipeline, work=pipeline.work.parent / "other-machine")  # no journal, no outputs of its own
+    shutil.copytree(pipeline.work / "src", other.work / "src")
+
+    restored = other.run("src", "--to", ",".join(LANGUAGES), "--out", "out", "--job", "shared")
+
+    assert restored.returncode == 0, restored.stdout[-3000:] + restored.stderr[-3000:]
+    assert "0 translated, 18 already up to date" in restored.stdout
+    assert (other.work / "out/ja/nested/c.html").read_bytes() == (pipeline.work / "out/ja/nested/c.html").read_bytes()
+    assert pipeline.batches_received() == 1
+
+    (other.work / "src/a.txt").write_text("Contoso ships new documents.\n")
+    changed = other.run("src", "--to", ",".join(LANGUAGES), "--out", "out", "--job", "shared")
+
+    assert changed.returncode == 0, changed.stdout[-3000:] + changed.stderr[-3000:]
+    assert "3 translated, 15 already up to date" in changed.stdout
+    assert unpseudo((other.work / "out/fr/a.txt").read_text().strip()) == "Contoso ships new documents."
+    assert pipeline.batches_received() == 2
