@@ -6,7 +6,7 @@ The baseline is what a careful user would write by hand: `azure.storage.blob.aio
 
 doctranslate does more than the baseline, and pays for it inside the timing: staging lists the source
 container first (to skip what is there) and sends each file's MD5 for storage to check; gathering writes each
-file atomically (temporary file, fsync, rename) and stamps each blob with its source's MD5 for the next run.
+file atomically (temporary file, fsync, rename). The follower's one manifest write per batch is left out.
 """
 
 from __future__ import annotations
