@@ -8,6 +8,7 @@ the service adds is taken away.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -36,12 +37,18 @@ def _html(data: bytes) -> bytes:
     return bytes(lxml.html.tostring(root, doctype="<!DOCTYPE html>"))
 
 
+# The parts that hold a document's text (the service reads the same ones; styles, themes and the rest are copied).
+_TEXT_PARTS = re.compile(
+    r"(document|header\d*|footer\d*|footnotes|endnotes|comments|slide\d+|notesSlide\d+|sharedStrings)\.xml$"
+)
+
+
 def _package(data: bytes) -> bytes:
     sink = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             content = source.read(entry)
-            if entry.filename.endswith(".xml"):
+            if _TEXT_PARTS.search(entry.filename):
                 content = _xml(content)
             target.writestr(entry, content)
     return sink.getvalue()

@@ -110,19 +110,15 @@ class JobRunner:
         waiting = [
             d for d in reversed(self.store.documents(batch_id)) if d.status in (Status.NOT_STARTED, Status.RUNNING)
         ]
-        if waiting and not self._cancel_requested(batch_id):
+        if waiting and not self.store.cancel_requested(batch_id):
             self.store.set_batch_status(batch_id, Status.RUNNING)
         glossaries: dict[tuple[int, int], Glossary | None] = {}
         await asyncio.gather(*(self._document(batch_id, request, d, glossaries) for d in waiting))
         self._finish(batch_id)
 
-    def _cancel_requested(self, batch_id: str) -> bool:
-        batch = self.store.get_batch(batch_id)
-        return batch is None or batch.cancel_requested
-
     def _finish(self, batch_id: str) -> None:
         documents = self.store.documents(batch_id)
-        if self._cancel_requested(batch_id):
+        if self.store.cancel_requested(batch_id):
             self.store.cancel_waiting_documents(batch_id)
             self.store.set_batch_status(batch_id, Status.CANCELLED)
         elif any(d.status is Status.SUCCEEDED for d in documents):
@@ -216,7 +212,7 @@ class JobRunner:
         glossaries: dict[tuple[int, int], Glossary | None],
     ) -> None:
         async with self._slots_for_loop():
-            if self._cancel_requested(batch_id):
+            if self.store.cancel_requested(batch_id):
                 return
             self.store.update_document(document.id, Status.RUNNING, progress=0.0)
             await self.faults.pause_for_document()

@@ -204,6 +204,12 @@ class StateStore:
             row = self._db.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
         return _batch(row) if row else None
 
+    def cancel_requested(self, batch_id: str) -> bool:
+        """Asked before every document: reads one flag, not the batch's request (a megabyte for 1,000 inputs)."""
+        with self._lock:
+            row = self._db.execute("SELECT cancel_requested FROM batches WHERE id = ?", (batch_id,)).fetchone()
+        return row is None or bool(row[0])
+
     def all_batches(self) -> list[BatchRow]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM batches ORDER BY seq DESC").fetchall()
