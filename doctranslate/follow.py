@@ -23,7 +23,7 @@ from doctranslate.client import AsyncDocumentTranslationClient, ListQuery
 from doctranslate.errors import BatchFailedError, hint_for
 from doctranslate.existing import Pair
 from doctranslate.local.sas_storage import SasLocation
-from doctranslate.manifests import BatchManifest, encode
+from doctranslate.manifests import BatchManifest, encode, recorded_outputs
 from doctranslate.report import DocumentOutcome
 from doctranslate.storage import StorageAccount
 from doctranslate.transfer import Download, download_blobs, remove_abandoned_partials
@@ -127,6 +127,7 @@ class BatchFollower:
         self._on_update = on_update
         self._by_target = {pair.target: pair for pair in pairs}
         self._gathered: dict[str, Pair] = {}
+        self._recorded: dict[str, str] | None = None  # the manifest's outputs, read on the first write
 
     async def run(self, batch_id: str) -> tuple[TranslationStatus | None, list[DocumentOutcome]]:
         if self._settings.out_dir.is_dir():
@@ -179,13 +180,18 @@ class BatchFollower:
             return
         await fetch_translations(self._account, [pair for _, pair in known], self._settings)
         self._gathered.update((document.id, pair) for document, pair in known)
-        manifest = BatchManifest(
-            batch_id=batch_id, outputs={pair.target: pair.document.md5 for pair in self._gathered.values()}
-        )
-        await asyncio.to_thread(
-            self._account.write_blob, self._settings.target_container, self._manifest_name, encode(manifest)
-        )
+        await self._record(batch_id, [pair for _, pair in known])
         logger.info("batch %s: %d translation(s) downloaded so far", batch_id, len(self._gathered))
+
+    async def _record(self, batch_id: str, pairs: list[Pair]) -> None:
+        """Add the outputs just downloaded to the batch's manifest, keeping what an interrupted run recorded."""
+        container = self._settings.target_container
+        if self._recorded is None:
+            earlier = await asyncio.to_thread(self._account.read_blob, container, self._manifest_name)
+            self._recorded = recorded_outputs(earlier)
+        self._recorded.update((pair.target, pair.document.md5) for pair in pairs)
+        manifest = BatchManifest(batch_id=batch_id, outputs=self._recorded)
+        await asyncio.to_thread(self._account.write_blob, container, self._manifest_name, encode(manifest))
 
     def _outcomes(self, batch_id: str, documents: list[DocumentStatus]) -> list[DocumentOutcome]:
         outcomes: list[DocumentOutcome] = []

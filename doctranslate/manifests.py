@@ -42,21 +42,30 @@ def encode(manifest: BatchManifest) -> bytes:
     return manifest.model_dump_json().encode()
 
 
-def made_from(outputs: Iterable[BlobInfo], manifests: Iterable[tuple[BlobInfo, bytes]]) -> dict[str, Mapping[str, str]]:
+def recorded_outputs(content: bytes | None) -> dict[str, str]:
+    """The outputs an earlier follow of the same batch recorded (a resumed run keeps them: it downloads only
+    the rest, and must not drop what it did not download again from the manifest)."""
+    if content is None:
+        return {}
+    try:
+        return BatchManifest.model_validate(json.loads(content)).outputs
+    except (ValueError, ValidationError):
+        return {}
+
+
+def made_from(
+    outputs: Iterable[BlobInfo], manifests: Iterable[tuple[BlobInfo, bytes | None]]
+) -> dict[str, Mapping[str, str]]:
     """Each output's metadata, with the source MD5 filled in from the newest manifest that vouches for it.
 
     A manifest that cannot be read is ignored (its outputs are then translated again, never kept wrongly).
     """
     vouched: dict[str, tuple[datetime, str]] = {}
     for blob, content in manifests:
-        try:
-            manifest = BatchManifest.model_validate(json.loads(content))
-        except (ValueError, ValidationError):
-            continue
         written = blob.last_modified
         if written is None:
             continue
-        for output, md5 in manifest.outputs.items():
+        for output, md5 in recorded_outputs(content).items():
             if output not in vouched or vouched[output][0] < written:
                 vouched[output] = (written, md5)
     result: dict[str, Mapping[str, str]] = {}

@@ -91,9 +91,12 @@ class StorageAccount:
         except AzureError as exc:
             raise StorageError(f"cannot list container {container!r}: {exc}") from None
 
-    def read_blob(self, container: str, blob: str) -> bytes:
+    def read_blob(self, container: str, blob: str) -> bytes | None:
+        """The blob's content; None when it does not exist."""
         try:
             return bytes(self.service.get_blob_client(container, blob).download_blob().readall())
+        except ResourceNotFoundError:
+            return None
         except AzureError as exc:
             raise StorageError(f"cannot read {container}/{blob}: {exc}") from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from doctranslate.blobs import BlobInfo
-from doctranslate.manifests import BatchManifest, encode, is_manifest, made_from, manifest_blob_name
+from doctranslate.manifests import BatchManifest, encode, is_manifest, made_from, manifest_blob_name, recorded_outputs
 from doctranslate.storage import SOURCE_MD5_METADATA
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -54,3 +54,10 @@ def test_manifests_live_apart_from_outputs() -> None:
     assert is_manifest("docs", manifest_blob_name("docs", "abc"))
     assert not is_manifest("docs", "docs/fr/report.json")
     assert not is_manifest("other", manifest_blob_name("docs", "abc"))
+
+
+def test_a_resumed_follow_starts_from_what_the_interrupted_one_recorded() -> None:
+    _, earlier = manifest("k1", T0, {"docs/fr/a.txt": "m1"})
+    assert recorded_outputs(earlier) == {"docs/fr/a.txt": "m1"}
+    assert recorded_outputs(None) == {}
+    assert recorded_outputs(b"{broken") == {}
