@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from doctranslate.stack import ManagedProcess, connection_string, free_port, start_azurite, start_local_service
+from doctranslate.local.stack import ManagedProcess, connection_string, free_port, start_azurite, start_local_service
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,10 +22,10 @@ from azure.storage.blob import ContainerClient
 from bench.common import Figure, Result, fresh_stack, ratio_figure, scratch_folder, stopwatch
 from bench.format_samples import SAMPLES, write_samples
 from bench.lxml_floor import FLOOR_FORMATS, rewrite_file
-from doctranslate.formats.base import handler_for
+from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import PseudoEngine
 from doctranslate.settings import Settings
-from doctranslate.storage import StorageAccount
+from doctranslate.storage.account import StorageAccount
 
 DOCUMENTS_PER_FORMAT = 300
 _API = {"api-version": "2024-05-01"}

@@ -22,13 +22,14 @@ from pathlib import Path
 from azure.storage.blob.aio import ContainerClient
 
 from bench.common import Figure, Result, fresh_azurite, ratio_figure, scratch_folder, stopwatch
-from doctranslate.existing import Pair
-from doctranslate.follow import FollowSettings, fetch_translations
-from doctranslate.run import RunPlan, TranslationRequest, plan_run
+from doctranslate.pipeline.existing import Pair, existing_outputs
+from doctranslate.pipeline.gather import GatherSettings, fetch_translations
+from doctranslate.pipeline.journal import SubmissionJournal
+from doctranslate.pipeline.plan import RunPlan, plan_run
+from doctranslate.pipeline.request import TranslationRequest
+from doctranslate.pipeline.stage import stage_plan
 from doctranslate.settings import Settings
-from doctranslate.staging import stage_plan
-from doctranslate.storage import StorageAccount
-from doctranslate.submission import SubmissionJournal
+from doctranslate.storage.account import StorageAccount
 
 BASELINE_CONCURRENCY = (8, 16, 32)
 LIFETIME = timedelta(hours=1)
@@ -67,7 +68,7 @@ def _plan(source: Path, settings: Settings, journal: Path) -> RunPlan:
     request = TranslationRequest(sources=[str(source)], languages=["fr"], job="bench")  # type: ignore[call-arg]
     return plan_run(
         request,
-        StorageAccount(settings),
+        existing_outputs(StorageAccount(settings), settings.target_container, request.job_name),
         SubmissionJournal(journal),
         source_container=settings.source_container,
         target_container=settings.target_container,
@@ -129,7 +130,7 @@ def _gathering_ours(source: Path, scratch: Path) -> float:
         plan = _plan(source, settings, scratch / "journal")
         pairs: list[Pair] = [p for b in plan.batches for p in b.decision.translate]
         asyncio.run(_put_targets(connection, settings.target_container, pairs))
-        follow = FollowSettings(out, settings.target_container, LIFETIME, concurrency=settings.transfer_concurrency)
+        follow = GatherSettings(out, settings.target_container, LIFETIME, concurrency=settings.transfer_concurrency)
         with stopwatch() as elapsed:
             asyncio.run(fetch_translations(StorageAccount(settings), pairs, follow))
         written = sum(1 for _ in out.rglob("*.txt"))

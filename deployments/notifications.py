@@ -17,7 +17,7 @@ from prefect.blocks.webhook import Webhook
 from prefect.events.actions import CallWebhook
 from prefect.events.schemas.automations import EventTrigger, Posture
 
-from tasks.report import DOCUMENTS_FAILED_EVENT
+from doctranslate_prefect.tasks.report import DOCUMENTS_FAILED_EVENT
 
 FLOWS: Final = ["translate-documents", "translate-incoming", "translate-language-sets", "rerun-failed"]
 FAILED_RUN: Final = "doctranslate: a run failed"

@@ -1,4 +1,6 @@
-"""The `doctranslate` command line.
+"""The core's commands of the `doctranslate` command line: settings, the service's formats and batches,
+and blob-arrival events. `doctranslate_prefect.flows.cli.build_app` puts them together with the local
+stack's and the pipeline's commands.
 
 Exit codes: 0 success, 1 the service reported a failure, 2 bad input or configuration. Errors are
 printed as one line (already redacted) with what to do next, never as a traceback.
@@ -22,13 +24,12 @@ from doctranslate.errors import (
     DocTranslateError,
     describe_document_error,
 )
-from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.redaction import install_log_redaction, log_to_console
 from doctranslate.settings import load_settings
-from doctranslate.stack import StackInfo, default_home, stack_down, stack_up
 from doctranslate.wire import Status, TranslationStatus
 
-app = typer.Typer(help="Document translation at scale on Azure AI Document Translation.", no_args_is_help=True)
+commands = typer.Typer()
+"""Talking to the translator and storage: no Prefect, no local stack."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,7 +66,7 @@ def _summary_line(status: TranslationStatus) -> str:
     )
 
 
-@app.command()
+@commands.command()
 @reports_errors
 def config() -> None:
     """Show the effective settings (secrets masked) and where they come from."""
@@ -74,7 +75,7 @@ def config() -> None:
         typer.echo(f"{name:<28} {value}")
 
 
-@app.command()
+@commands.command()
 @reports_errors
 def formats(glossary: Annotated[bool, typer.Option("--glossary", help="List glossary formats.")] = False) -> None:
     """List the document (or glossary) formats the service accepts."""
@@ -84,7 +85,7 @@ def formats(glossary: Annotated[bool, typer.Option("--glossary", help="List glos
         typer.echo(f"{item.format:<26} {' '.join(item.file_extensions)}")
 
 
-@app.command()
+@commands.command()
 @reports_errors
 def batches(
     status: Annotated[list[Status] | None, typer.Option(help="Only batches in these states.")] = None,
@@ -96,7 +97,7 @@ def batches(
             typer.echo(_summary_line(batch))
 
 
-@app.command("status")
+@commands.command("status")
 @reports_errors
 def batch_status(
     batch_id: str,
@@ -116,44 +117,7 @@ def batch_status(
                     typer.echo(f"  {doc.status.value:<10} {problem}")
 
 
-@app.command("local-service")
-@reports_errors
-def local_service(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 5300,
-    key: Annotated[
-        str | None, typer.Option(envvar="DOCTRANSLATE_LOCAL_KEY", help="Key clients must send (none: open).")
-    ] = None,
-    state_dir: Annotated[
-        Path | None, typer.Option(help="Keep batches here (SQLite) so a restart loses none; default: memory.")
-    ] = None,
-    engine: Annotated[str, typer.Option(help="Translation engine.")] = "pseudo",
-    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Documents translated at once.")] = 4,
-    allow_storage_host: Annotated[
-        list[str] | None,
-        typer.Option(help="Storage hosts the service may contact (repeatable; default: loopback and Azure blob)."),
-    ] = None,
-    access_log: Annotated[
-        bool, typer.Option("--access-log", help="Log every request (method, path, status), e.g. to count polls.")
-    ] = False,
-) -> None:
-    """Run the local Azure-compatible Document Translation service (faults: DOCTRANSLATE_FAULT_* variables)."""
-    from doctranslate.local.app import LocalServiceConfig  # the service's web stack: only for this command
-    from doctranslate.local.faults import FaultPlan
-    from doctranslate.local.server import serve
-
-    config = LocalServiceConfig(
-        key=SecretStr(key) if key else None,
-        state_dir=state_dir,
-        engine=engine,
-        concurrency=concurrency,
-        allowed_storage_hosts=tuple(allow_storage_host) if allow_storage_host else DEFAULT_ALLOWED_HOSTS,
-        faults=FaultPlan(),
-    )
-    serve(config, host=host, port=port, access_log=access_log)
-
-
-@app.command()
+@commands.command()
 @reports_errors
 def cancel(batch_id: str) -> None:
     """Cancel a batch. Documents already translated stay translated (and charged)."""
@@ -161,46 +125,8 @@ def cancel(batch_id: str) -> None:
         typer.echo(_summary_line(client.cancel_translation(batch_id)))
 
 
-stack_app = typer.Typer(help="The local stack: Azurite + the local translation service, in the background.")
-app.add_typer(stack_app, name="stack")
-
-
-def _print_environment(info: StackInfo) -> None:
-    for name, value in info.environment.items():
-        typer.echo(f"export {name}='{value}'")
-
-
-@stack_app.command("up")
-@reports_errors
-def stack_up_command() -> None:
-    """Start the stack (if not running) and print the settings that point doctranslate at it."""
-    info = stack_up()
-    typer.echo(f"# local stack running: Azurite on port {info.azurite.port}, translator on port {info.service.port}")
-    typer.echo(f"# logs and data: {info.home}")
-    _print_environment(info)
-
-
-@stack_app.command("down")
-@reports_errors
-def stack_down_command() -> None:
-    """Stop the stack (Azurite is stopped gracefully so it keeps every write)."""
-    typer.echo("local stack stopped" if stack_down() else "no local stack was running here")
-
-
-@stack_app.command("status")
-@reports_errors
-def stack_status_command() -> None:
-    """Say whether the stack is running, and its settings."""
-    info = StackInfo.load(default_home())
-    if info is None or not info.running:
-        typer.echo("local stack: not running (start it with `doctranslate stack up`)")
-        raise typer.Exit(1)
-    typer.echo(f"# local stack running: Azurite pid {info.azurite.pid}, translator pid {info.service.pid}")
-    _print_environment(info)
-
-
 events_app = typer.Typer(help="Blob arrivals as Prefect events: the Event Grid relay and the container watcher.")
-app.add_typer(events_app, name="events")
+commands.add_typer(events_app, name="events")
 
 
 @events_app.command("relay")
@@ -217,8 +143,8 @@ def events_relay(
     """Receive Event Grid deliveries at /eventgrid?code=SECRET and post blob arrivals to PREFECT_API_URL."""
     import uvicorn
 
-    from doctranslate.event_relay import create_relay_app
-    from doctranslate.prefect_events import PrefectEventSink
+    from doctranslate.events.prefect_sink import PrefectEventSink
+    from doctranslate.events.relay import create_relay_app
 
     if len(secret) < 16:
         raise ConfigurationError("DOCTRANSLATE_RELAY_SECRET is too short: use 16 or more random characters")
@@ -240,9 +166,9 @@ def events_watch(
     import hashlib
     import time
 
-    from doctranslate.event_watch import ContainerWatcher
-    from doctranslate.prefect_events import PrefectEventSink
-    from doctranslate.storage import StorageAccount
+    from doctranslate.events.prefect_sink import PrefectEventSink
+    from doctranslate.events.watcher import ContainerWatcher
+    from doctranslate.storage.account import StorageAccount
 
     log_to_console()
     settings = load_settings()
@@ -260,7 +186,3 @@ def events_watch(
         if once:
             return
         time.sleep(interval)
-
-
-if __name__ == "__main__":
-    app()

@@ -29,12 +29,31 @@ class BadInputError(DocTranslateError):
     """Input the user gave (a file, a language, a request field) cannot be used as it is."""
 
 
-class ServiceError(DocTranslateError):
-    """The translation service answered with an error.
+class BudgetExceededError(BadInputError):
+    """The estimated cost is above the budget; nothing was submitted."""
 
-    `code` is the top-level error code (`InvalidRequest`, or the gateway's HTTP-status string such as
-    `"429"`), `inner_code` the specific one (`InvalidDocumentAccessLevel`, `TargetFileAlreadyExists`),
-    which is what callers should match on.
+
+class TargetsExistError(BadInputError):
+    """`--on-existing fail` found outputs that already exist."""
+
+
+class GlossaryError(BadInputError):
+    """A glossary cannot be read; the message names the file and the line or element."""
+
+
+class DocumentFormatError(BadInputError):
+    """The document is corrupt, hostile or not what its extension says."""
+
+
+class NoTranslatableTextError(BadInputError):
+    """The document has no text to translate (the service's `NoTranslatableText`)."""
+
+
+class RemoteError(DocTranslateError):
+    """Something a remote HTTP service (the translator or blob storage) answered or failed to answer.
+
+    `code` is the service's own error code (the translator's `error.code`, storage's `x-ms-error-code`),
+    `inner_code` the translator's more specific one; callers match on `most_specific_code`.
     """
 
     def __init__(
@@ -58,6 +77,26 @@ class ServiceError(DocTranslateError):
         return self.inner_code or self.code
 
 
+class ServiceError(RemoteError):
+    """The translation service answered with an error.
+
+    `code` is the top-level error code (`InvalidRequest`, or the gateway's HTTP-status string such as
+    `"429"`), `inner_code` the specific one (`InvalidDocumentAccessLevel`, `TargetFileAlreadyExists`).
+    """
+
+
+class StorageError(RemoteError):
+    """Blob storage could not be reached or refused an operation (`code`: storage's `x-ms-error-code`)."""
+
+
+class BlobExistsError(StorageError):
+    """A create-only write found the blob already there (409/412)."""
+
+
+class RetryExhaustedError(RemoteError):
+    """Retries ran out on a throttled (429), unavailable (5xx) or unreachable service or storage account."""
+
+
 class AuthenticationError(ServiceError):
     """401/403 from the translator: wrong key, wrong endpoint, token without access, or a free tier."""
 
@@ -68,10 +107,6 @@ class NotFoundError(ServiceError):
 
 class InvalidRequestError(ServiceError):
     """400: the service rejected the request body or parameters synchronously."""
-
-
-class RetryExhaustedError(ServiceError):
-    """Retries ran out on a throttled (429), unavailable (5xx) or unreachable service."""
 
 
 class BatchFailedError(ServiceError):
@@ -124,6 +159,13 @@ _HINTS: Final[dict[str, str]] = {
     "ServiceUnavailable": "the service is temporarily unavailable; the run can simply be started again later",
     "ServiceTemporaryUnavailable": "the service is temporarily unavailable; the run can simply be started again later",
     "InternalServerError": "the service failed internally; retry later and quote the request id if it persists",
+    # Blob storage's own codes (x-ms-error-code).
+    "AuthorizationPermissionMismatch": (
+        "the SAS or identity lacks a permission this step needs; with Entra ID, grant "
+        "'Storage Blob Data Contributor' on the account"
+    ),
+    "AuthenticationFailed": "storage refused the signature: check the connection string or account key, and the clock",
+    "ContainerNotFound": "the container does not exist in this storage account; check the container setting",
 }
 
 
@@ -134,6 +176,10 @@ def hint_for(code: str | None) -> str | None:
 
 class PollTimeoutError(DocTranslateError):
     """A batch did not finish within the time the caller allowed; it keeps running on the service."""
+
+
+class StackError(DocTranslateError):
+    """A local-stack process could not be started or reached."""
 
 
 def describe_document_error(source_path: str, language: str, code: str | None, message: str | None) -> str:

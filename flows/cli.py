@@ -1,4 +1,5 @@
-"""The `doctranslate` command: the core commands plus `translate`, which runs the Prefect pipeline.
+"""The `doctranslate` command: `build_app` puts together the core's commands, the local stack's, and the
+pipeline's (`translate`, `rerun-failed`, `translate-sets`, `serve`, `notifications`), which run the flows.
 
 Lives beside the flows, not in the core package, because the core never imports Prefect.
 """
@@ -15,13 +16,18 @@ import typer
 import yaml
 from pydantic import ValidationError
 
-from doctranslate.cli import app, reports_errors
+from doctranslate.cli import commands as service_commands
+from doctranslate.cli import reports_errors
 from doctranslate.errors import BadInputError, ConfigurationError, describe_document_error
-from doctranslate.existing import OnExisting
-from doctranslate.report import RunReport
-from doctranslate.run import LanguageSetsRequest, TranslationRequest, describe_request_error, preflight
+from doctranslate.local.commands import commands as local_commands
+from doctranslate.local.stack import stack_up
+from doctranslate.pipeline.plan import preflight
+from doctranslate.pipeline.report import RunReport
+from doctranslate.pipeline.request import LanguageSetsRequest, OnExisting, TranslationRequest, describe_request_error
 from doctranslate.settings import load_settings
-from doctranslate.stack import stack_up
+
+pipeline_commands = typer.Typer()
+"""The commands that run the Prefect flows and manage deployments."""
 
 
 def _prefect_defaults(state_dir: Path) -> None:
@@ -66,7 +72,7 @@ def _use_local_stack_if_unconfigured() -> None:
     )
 
 
-@app.command()
+@pipeline_commands.command()
 @reports_errors
 def translate(
     sources: Annotated[list[Path], typer.Argument(help="Folders (recursively) or files to translate.")],
@@ -105,7 +111,7 @@ def translate(
         raise BadInputError(f"--out {out} is a file", hint="give a folder for the translations and the report")
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
-    from flows.translate import translate_documents
+    from doctranslate_prefect.flows.translate import translate_documents
 
     report = _run_flow(translate_documents(request))
     _finish(report, out)
@@ -127,7 +133,7 @@ def _finish(report: RunReport, out: Path) -> None:
         raise typer.Exit(1)
 
 
-@app.command("rerun-failed")
+@pipeline_commands.command("rerun-failed")
 @reports_errors
 def rerun_failed_command(
     report: Annotated[Path, typer.Argument(help="report.json of an earlier run.")],
@@ -137,13 +143,13 @@ def rerun_failed_command(
         raise BadInputError(f"report {report} does not exist", hint="give the report.json of an earlier run")
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
-    from flows.rerun import rerun_failed
+    from doctranslate_prefect.flows.rerun import rerun_failed
 
     merged = _run_flow(rerun_failed(str(report)))
     _finish(merged, report.parent)
 
 
-@app.command("translate-sets")
+@pipeline_commands.command("translate-sets")
 @reports_errors
 def translate_sets_command(
     sets_file: Annotated[Path, typer.Argument(help="YAML: {base: {sources, out_dir, ...}, sets: [{name, languages}]}")],
@@ -158,7 +164,7 @@ def translate_sets_command(
     preflight(request.base)
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
-    from flows.translate import translate_language_sets
+    from doctranslate_prefect.flows.translate import translate_language_sets
 
     reports = _run_flow(translate_language_sets(request))
     failed = False
@@ -172,7 +178,7 @@ def translate_sets_command(
         raise typer.Exit(1)
 
 
-@app.command("serve")
+@pipeline_commands.command("serve")
 @reports_errors
 def serve_command(
     limit: Annotated[int, typer.Option(min=1, help="Flow runs at once.")] = 4,
@@ -185,13 +191,13 @@ def serve_command(
             "PREFECT_API_URL is not set: start a server (`prefect server start`) and export "
             "PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
-    from deployments.serve import serve_project
+    from doctranslate_prefect.deployments.serve import serve_project
 
     serve_project(limit=limit)
 
 
 notifications_app = typer.Typer(help="Prefect automations that call a webhook when a run or its documents fail.")
-app.add_typer(notifications_app, name="notifications")
+pipeline_commands.add_typer(notifications_app, name="notifications")
 
 
 @notifications_app.command("install")
@@ -202,11 +208,23 @@ def notifications_install(
     ],
 ) -> None:
     """Create or replace the two automations on the Prefect server at PREFECT_API_URL."""
-    from deployments.notifications import install_notifications
+    from doctranslate_prefect.deployments.notifications import install_notifications
 
     created = asyncio.run(install_notifications(webhook_block))
     typer.echo(f"{len(created)} automation(s) installed, calling webhook block {webhook_block!r}")
 
 
+def build_app() -> typer.Typer:
+    """The whole command line, built in one place (no command appears by the side effect of an import)."""
+    app = typer.Typer(help="Document translation at scale on Azure AI Document Translation.", no_args_is_help=True)
+    for group in (service_commands, local_commands, pipeline_commands):
+        app.add_typer(group)
+    return app
+
+
+def main() -> None:
+    build_app()()
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from doctranslate.existing import OnExisting
-from doctranslate.report import RunReport
-from doctranslate.run import TranslationRequest
+from doctranslate.pipeline.report import RunReport
+from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.settings import load_settings
-from flows.translate import translate_documents
-from tasks.pull import pull
+from doctranslate_prefect.flows.translate import translate_documents
+from doctranslate_prefect.tasks.pull import pull
 
 
 @flow(name="translate-incoming", flow_run_name="incoming-{container}", log_prints=True)

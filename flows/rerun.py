@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import glob
-from collections import defaultdict
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 
 from doctranslate.errors import BadInputError
-from doctranslate.report import RunReport, read_report, summarize, write_report
-from doctranslate.run import TranslationRequest
+from doctranslate.pipeline.report import RunReport, merge_rerun, read_report, rerun_requests, write_report
 from doctranslate.settings import load_settings
-from flows.translate import translate_documents
+from doctranslate_prefect.flows.translate import translate_documents
 
 
 @flow(name="rerun-failed", log_prints=True)
@@ -22,32 +19,11 @@ async def rerun_failed(report_path: str) -> RunReport:
     original = read_report(Path(report_path))
     if original.request is None:
         raise BadInputError(f"{report_path} does not record the run's request", hint="re-run the whole translation")
-    base = TranslationRequest.model_validate(original.request)
-    failed: dict[str, list[str]] = defaultdict(list)
-    for document in original.failures:
-        failed[document.language].append(document.source)
-    if not failed:
+    requests = rerun_requests(original)
+    if not requests:
         get_run_logger().info("nothing failed in %s", report_path)
         return original
-    outcomes = []
-    for language, sources in sorted(failed.items()):
-        request = base.model_copy(update={"languages": [language], "include": [glob.escape(s) for s in sources]})
-        report = await translate_documents(TranslationRequest.model_validate(request.model_dump()))
-        outcomes += report.documents
-    retried = {(d.source, d.language) for d in outcomes}
-    merged = RunReport(
-        request=original.request,
-        documents=sorted(
-            [d for d in original.documents if (d.source, d.language) not in retried] + outcomes,
-            key=lambda d: (d.source, d.language),
-        ),
-        batches=original.batches,
-        skipped_files=original.skipped_files,
-    )
-    summarize(
-        merged,
-        estimated_characters=original.summary.estimated_characters,
-        price_per_million=load_settings().price_per_million_characters,
-    )
-    write_report(merged, Path(base.out_dir))
+    retried = [outcome for request in requests for outcome in (await translate_documents(request)).documents]
+    merged = merge_rerun(original, retried, price_per_million=load_settings().price_per_million_characters)
+    write_report(merged, Path(requests[0].out_dir))
     return merged

@@ -13,17 +13,18 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.concurrency.asyncio import concurrency
 
-from doctranslate.manifests import manifest_blob_name
+from doctranslate.pipeline.outcomes import BatchResult
+from doctranslate.pipeline.plan import BatchPlan
+from doctranslate.pipeline.report import RunReport, assemble_report
+from doctranslate.pipeline.request import LanguageSetsRequest, TranslationRequest
 from doctranslate.redaction import enable_http_logging, install_log_redaction
-from doctranslate.report import BatchOutcome, DocumentOutcome, RunReport, SkippedFile, summarize
-from doctranslate.run import BatchPlan, LanguageSetsRequest, TranslationRequest
 from doctranslate.settings import load_settings
-from tasks.follow import follow, restore
-from tasks.limits import BATCHES_IN_FLIGHT
-from tasks.plan import plan
-from tasks.report import publish
-from tasks.stage import stage
-from tasks.submit import submission_options, submit
+from doctranslate_prefect.tasks.follow import follow, restore
+from doctranslate_prefect.tasks.limits import BATCHES_IN_FLIGHT
+from doctranslate_prefect.tasks.plan import plan
+from doctranslate_prefect.tasks.report import publish
+from doctranslate_prefect.tasks.stage import stage
+from doctranslate_prefect.tasks.submit import submission_options, submit
 
 
 def _run_name() -> str:
@@ -47,36 +48,15 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
     await stage(run_plan, settings)
     submit_once = submit.with_options(**submission_options(settings))
 
-    async def submit_and_follow(batch: BatchPlan) -> tuple[BatchOutcome, list[DocumentOutcome]]:
+    async def submit_and_follow(batch: BatchPlan) -> BatchResult:
         # A fleet-wide slot per batch in flight (a no-op when the server has no such limit).
         async with concurrency(BATCHES_IN_FLIGHT, occupy=1, strict=False):
-            batch_id = batch.submitted_as or submit_once(batch, run_plan.glossaries, run_plan.layout, settings)
-            manifest = manifest_blob_name(run_plan.layout.job, batch.batch.key)
-            return await follow(batch_id, batch.decision.translate, out_dir, settings, manifest)
+            batch_id = batch.submitted_as or await submit_once(batch, run_plan.glossaries, run_plan.layout, settings)
+            return await follow(batch_id, batch, run_plan.layout.job, out_dir, settings)
 
-    results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.batches if b.needs_following))
+    results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.to_follow))
     await restore(run_plan.already_done, out_dir, settings)
-    report = RunReport(
-        request=request.model_dump(mode="json"),
-        documents=[outcome for _, outcomes in results for outcome in outcomes]
-        + [
-            DocumentOutcome(
-                source=pair.document.relative_path,
-                language=pair.language,
-                status="Skipped",
-                message="already translated from the same content",
-            )
-            for pair in run_plan.already_done
-        ],
-        batches=[batch for batch, _ in results],
-        skipped_files=[SkippedFile(source=s.relative_path, reason=s.reason) for s in run_plan.scan.skipped],
-    )
-    report.documents.sort(key=lambda d: (d.source, d.language))
-    summarize(
-        report,
-        estimated_characters=run_plan.estimated_characters,
-        price_per_million=settings.price_per_million_characters,
-    )
+    report = assemble_report(run_plan, results, price_per_million=settings.price_per_million_characters)
     await publish(report, out_dir)
     return report
 
@@ -86,12 +66,6 @@ async def translate_language_sets(request: LanguageSetsRequest) -> dict[str, Run
     """One subflow run per named language set, each with its own output folder and report."""
     reports: dict[str, RunReport] = {}
     for language_set in request.sets:
-        one = request.base.model_copy(
-            update={
-                "languages": language_set.languages,
-                "out_dir": str(Path(request.base.out_dir) / language_set.name),
-            }
-        )
-        reports[language_set.name] = await translate_documents(TranslationRequest.model_validate(one.model_dump()))
+        reports[language_set.name] = await translate_documents(request.for_set(language_set))
         get_run_logger().info("language set %s done", language_set.name)
     return reports

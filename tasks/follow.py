@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -10,33 +9,30 @@ from prefect.artifacts import acreate_progress_artifact, aupdate_progress_artifa
 from prefect.cache_policies import NO_CACHE
 
 from doctranslate.client import AsyncDocumentTranslationClient
-from doctranslate.existing import Pair
-from doctranslate.follow import BatchFollower, FollowSettings, output_path
-from doctranslate.report import BatchOutcome, DocumentOutcome
+from doctranslate.pipeline.existing import Pair
+from doctranslate.pipeline.follow import BatchFollower
+from doctranslate.pipeline.gather import BatchGatherer, GatherSettings, restore_outputs
+from doctranslate.pipeline.outcomes import BatchResult
+from doctranslate.pipeline.plan import BatchPlan
 from doctranslate.settings import Settings
-from doctranslate.storage import StorageAccount
-from doctranslate.transfer import Download, download_blobs
+from doctranslate.storage.account import StorageAccount
 from doctranslate.wire import TranslationStatus
-from tasks.limits import before_status_poll
+from doctranslate_prefect.tasks.limits import before_status_poll
 
 
 @task(name="follow", cache_policy=NO_CACHE, persist_result=False, task_run_name="follow-{batch_id}")
-async def follow(
-    batch_id: str, pairs: list[Pair], out_dir: Path, settings: Settings, manifest_name: str
-) -> tuple[BatchOutcome, list[DocumentOutcome]]:
-    """>>> await follow(batch_id, pairs, Path("out"), settings, manifest_blob_name(job, key))  # doctest: +SKIP"""
+async def follow(batch_id: str, batch: BatchPlan, job: str, out_dir: Path, settings: Settings) -> BatchResult:
+    """>>> await follow(batch_id, batch_plan, "docs", Path("out"), settings)  # doctest: +SKIP"""
     logger = get_run_logger()
     progress = await acreate_progress_artifact(0.0, key=f"progress-{batch_id}", description=f"Batch {batch_id}")
     seen: list[tuple[str, int]] = []
 
     async def report_progress(status: TranslationStatus) -> None:
         s = status.summary
-        state = (status.status.value, s.finished)
-        if seen and seen[-1] == state:
+        if seen and seen[-1] == (status.status.value, s.finished):
             return
-        seen.append(state)
-        done = 100.0 * s.finished / s.total if s.total else 0.0
-        await aupdate_progress_artifact(progress, done)
+        seen.append((status.status.value, s.finished))
+        await aupdate_progress_artifact(progress, 100.0 * s.finished / s.total if s.total else 0.0)
         logger.info(
             "batch %s %s: %d/%d done (%d succeeded, %d failed), %d characters charged",
             batch_id,
@@ -48,32 +44,26 @@ async def follow(
             s.total_character_charged,
         )
 
-    follow_settings = FollowSettings(
-        out_dir=out_dir,
-        target_container=settings.target_container,
-        sas_lifetime=timedelta(minutes=settings.sas_lifetime_minutes),
-        max_interval=settings.poll_interval_seconds,
-        concurrency=settings.transfer_concurrency,
+    account = StorageAccount(settings)
+    gatherer = BatchGatherer(
+        account, GatherSettings.from_settings(settings, out_dir), job=job, batch_key=batch.batch.key
     )
     async with AsyncDocumentTranslationClient.from_settings(settings) as client:
         follower = BatchFollower(
-            client, StorageAccount(settings), pairs, follow_settings, manifest_name, report_progress, before_status_poll
+            client,
+            batch.decision.translate,
+            gatherer,
+            max_interval=settings.poll_interval_seconds,
+            on_update=report_progress,
+            before_poll=before_status_poll,
         )
-        final, outcomes = await follower.run(batch_id)
-    status = final.status.value if final else "Unknown"
-    charged = sum(o.characters_charged for o in outcomes)
-    return BatchOutcome(id=batch_id, status=status, documents=len(outcomes), characters_charged=charged), outcomes
+        return await follower.run(batch_id)
 
 
 @task(name="restore", cache_policy=NO_CACHE, persist_result=False)
 async def restore(pairs: list[Pair], out_dir: Path, settings: Settings) -> int:
     """Download translations that are current in storage but missing locally; nothing is re-translated."""
-    missing = [Download(p.target, output_path(out_dir, p)) for p in pairs if not output_path(out_dir, p).exists()]
-    if missing:
-        account = StorageAccount(settings)
-        read = account.container_sas_url(
-            settings.target_container, "r", timedelta(minutes=settings.sas_lifetime_minutes)
-        )
-        await download_blobs(missing, read, concurrency=settings.transfer_concurrency)
-        get_run_logger().info("restored %d translation(s) missing from %s", len(missing), out_dir)
-    return len(missing)
+    restored = await restore_outputs(StorageAccount(settings), pairs, GatherSettings.from_settings(settings, out_dir))
+    if restored:
+        get_run_logger().info("restored %d translation(s) missing from %s", restored, out_dir)
+    return restored

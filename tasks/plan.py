@@ -6,10 +6,12 @@ from __future__ import annotations
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from doctranslate.run import RunPlan, TranslationRequest, plan_run
+from doctranslate.pipeline.existing import existing_outputs
+from doctranslate.pipeline.journal import SubmissionJournal
+from doctranslate.pipeline.plan import RunPlan, plan_run
+from doctranslate.pipeline.request import TranslationRequest
 from doctranslate.settings import Settings
-from doctranslate.storage import StorageAccount
-from doctranslate.submission import SubmissionJournal
+from doctranslate.storage.account import StorageAccount
 
 
 @task(name="plan", cache_policy=NO_CACHE, persist_result=False)
@@ -20,25 +22,11 @@ def plan(request: TranslationRequest, settings: Settings) -> RunPlan:
     account.ensure_container(settings.target_container)
     result = plan_run(
         request,
-        account,
+        existing_outputs(account, settings.target_container, request.job_name),
         SubmissionJournal(settings.state_dir / "submissions"),
         source_container=settings.source_container,
         target_container=settings.target_container,
         price_per_million=settings.price_per_million_characters,
     )
-    to_submit = sum(len(b.decision.translate) for b in result.batches if b.needs_submitting)
-    attached = sum(1 for b in result.batches if b.submitted_as)
-    logger.info(
-        "planned %d document(s) x %d language(s): %d to translate in %d new batch(es), %d already translated, "
-        "%d batch(es) to resume, %d file(s) not submitted; estimate %d characters, %.4f",
-        len(result.scan.documents),
-        len(request.languages),
-        to_submit,
-        sum(1 for b in result.batches if b.needs_submitting),
-        len(result.already_done),
-        attached,
-        len(result.scan.skipped),
-        result.estimated_characters,
-        result.estimated_cost,
-    )
+    logger.info(result.describe())
     return result

@@ -7,9 +7,9 @@ from datetime import timedelta
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from doctranslate.incoming import PullResult, pull_incoming
+from doctranslate.events.inbox import PullResult, pull_incoming
 from doctranslate.settings import Settings
-from doctranslate.storage import StorageAccount
+from doctranslate.storage.account import StorageAccount
 
 
 @task(name="pull-incoming", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=10)

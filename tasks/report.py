@@ -9,7 +9,7 @@ from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
-from doctranslate.report import RunReport, render_markdown, write_report
+from doctranslate.pipeline.report import RunReport, render_markdown, write_report
 
 DOCUMENTS_FAILED_EVENT = "doctranslate.run.documents-failed"
 

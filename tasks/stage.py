@@ -7,10 +7,10 @@ from datetime import timedelta
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from doctranslate.run import RunPlan
+from doctranslate.pipeline.plan import RunPlan
+from doctranslate.pipeline.stage import stage_plan
 from doctranslate.settings import Settings
-from doctranslate.staging import stage_plan
-from doctranslate.storage import StorageAccount
+from doctranslate.storage.account import StorageAccount
 
 
 @task(name="stage", cache_policy=NO_CACHE, persist_result=False)

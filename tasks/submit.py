@@ -4,10 +4,14 @@ The cache key is the batch's business identity (its content, languages and setti
 source or the run id (prefect-notes §4): a new run of the same work, even after a code change, finds the
 recorded batch id instead of paying again. SERIALIZABLE isolation makes a second, concurrent run wait for
 the first one's answer. SAS tokens are generated inside the task and never leave it.
+
+The task is async and does its blocking work (SAS, the POST with its back-offs) on a thread, so while one
+batch submits, the other batches of the run keep polling.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -18,12 +22,13 @@ from prefect.locking.filesystem import FileSystemLockManager
 from prefect.transactions import IsolationLevel
 
 from doctranslate.client import DocumentTranslationClient
-from doctranslate.errors import RetryExhaustedError
-from doctranslate.glossary_selection import GlossaryFile
-from doctranslate.run import BatchPlan
+from doctranslate.errors import RetryExhaustedError, StorageError
+from doctranslate.pipeline.glossaries import GlossaryFile
+from doctranslate.pipeline.journal import SubmissionJournal
+from doctranslate.pipeline.plan import BatchLayout, BatchPlan
+from doctranslate.pipeline.submit import build_request, submit_once
 from doctranslate.settings import Settings
-from doctranslate.storage import StorageAccount, StorageError
-from doctranslate.submission import BatchLayout, SubmissionJournal, build_request, submit_once
+from doctranslate.storage.account import StorageAccount
 
 
 def submission_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -48,16 +53,12 @@ def retry_when_transient(task: Any, task_run: Any, state: Any) -> bool:
     retry_condition_fn=retry_when_transient,
     persist_result=True,
 )
-def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
+async def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
     """Returns the service's batch id.
 
-    >>> submit.with_options(**submission_options(settings))(batch, glossaries, layout, settings)  # doctest: +SKIP
+    >>> await submit.with_options(**submission_options(settings))(batch, glossaries, layout, settings)  # doctest: +SKIP
     """
-    account = StorageAccount(settings)
-    lifetime = timedelta(minutes=settings.sas_lifetime_minutes)
-    details = build_request(batch.decision.translate, glossaries, layout, account, lifetime)
-    with DocumentTranslationClient.from_settings(settings) as client:
-        batch_id = submit_once(client, SubmissionJournal(settings.state_dir / "submissions"), batch.batch, details)
+    batch_id = await asyncio.to_thread(_submit, batch, glossaries, layout, settings)
     get_run_logger().info(
         "batch %s: %d document x language pair(s) submitted as %s",
         batch.batch.key[:12],
@@ -65,6 +66,13 @@ def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout
         batch_id,
     )
     return batch_id
+
+
+def _submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
+    lifetime = timedelta(minutes=settings.sas_lifetime_minutes)
+    details = build_request(batch.decision.translate, glossaries, layout, StorageAccount(settings), lifetime)
+    with DocumentTranslationClient.from_settings(settings) as client:
+        return submit_once(client, SubmissionJournal(settings.state_dir / "submissions"), batch.batch, details)
 
 
 def submission_options(settings: Settings) -> dict[str, Any]:

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from doctranslate.auth import KeyAuth
 from doctranslate.client import AsyncDocumentTranslationClient, ClientConfig, DocumentTranslationClient, RetryPolicy
+from doctranslate.client.auth import KeyAuth
+from doctranslate.local.stack import ManagedProcess, free_port, start_azurite
 from doctranslate.settings import ApiVersion
-from doctranslate.stack import ManagedProcess, free_port, start_azurite
 from tests.support.prefect_server import PrefectServer, running_prefect_server
 from tests.support.recordings import ENDPOINT
 

@@ -4,9 +4,9 @@ from doctranslate.client.async_client import AsyncDocumentTranslationClient, Asy
 from doctranslate.client.calls import TranslatedDocument
 from doctranslate.client.config import ClientConfig
 from doctranslate.client.progress import BatchView
-from doctranslate.client.retry import RetryPolicy
 from doctranslate.client.routes import ListQuery
 from doctranslate.client.sync_client import DocumentTranslationClient, TranslationPoller
+from doctranslate.http.retry import RetryPolicy
 
 __all__ = [
     "AsyncDocumentTranslationClient",

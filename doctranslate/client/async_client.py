@@ -13,12 +13,14 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from doctranslate.client.calls import Call, TranslatedDocument
+from doctranslate.client.calls import TranslatedDocument
 from doctranslate.client.config import ClientConfig
+from doctranslate.client.failures import error_from_response
 from doctranslate.client.outcome import WaitRule, raise_if_unusable
 from doctranslate.client.progress import PollerState
 from doctranslate.client.routes import ListQuery
-from doctranslate.client.sending import send_async
+from doctranslate.http.call import Call
+from doctranslate.http.sending import send_async
 from doctranslate.settings import Settings, load_settings
 from doctranslate.wire.formats import FileFormat
 from doctranslate.wire.requests import StartTranslationDetails
@@ -108,7 +110,7 @@ class AsyncDocumentTranslationClient:
             call = self._calls.next_page(page.next_link, call)
 
     async def _run(self, call: Call[T]) -> T:
-        return await send_async(self._http, call, self.config.retry)
+        return await send_async(self._http, call, self.config.retry, error_from_response)
 
 
 class AsyncTranslationPoller(PollerState):

@@ -7,15 +7,16 @@ parsing answers happen here once. A `Call` is a value, so tests can inspect exac
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from doctranslate.client.routes import ListQuery, RouteFamily, routes_for
 from doctranslate.errors import BadInputError, ServiceError
+from doctranslate.http.call import Call
 from doctranslate.settings import ApiVersion
 from doctranslate.wire.formats import FileFormat, SupportedFileFormats
 from doctranslate.wire.requests import StartTranslationDetails
@@ -32,38 +33,6 @@ T = TypeVar("T")
 _BATCH_ID_RE = re.compile(
     r"/batches/(?P<id>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})"
 )
-
-
-@dataclass(frozen=True)
-class Call(Generic[T]):
-    """One HTTP exchange: the request to build and the parser of a successful answer."""
-
-    method: str
-    url: str
-    parse: Callable[[httpx.Response], T]
-    params: Mapping[str, str] = field(default_factory=dict)
-    json: Any = None
-    content: bytes | None = None
-    files: Sequence[tuple[str, tuple[str, bytes, str]]] | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def description(self) -> str:
-        return f"{self.method} {urlsplit(self.url).path}"
-
-    def __repr__(self) -> str:
-        return f"Call({self.description})"  # never the URL's query: it may hold a SAS
-
-    def build(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
-        return http.build_request(
-            self.method,
-            self.url,
-            params=dict(self.params) or None,
-            json=self.json,
-            content=self.content,
-            files=list(self.files) if self.files is not None else None,
-            headers=dict(self.headers) or None,
-        )
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from doctranslate.auth import auth_from_settings
+from doctranslate.client.auth import auth_from_settings
 from doctranslate.client.calls import Calls
-from doctranslate.client.retry import RetryPolicy
+from doctranslate.http.retry import RetryPolicy
 from doctranslate.settings import ApiVersion, Settings, check_endpoint
 
 USER_AGENT = "doctranslate/0.1 (+httpx)"

@@ -4,14 +4,9 @@ A handler finds the translatable text of a document (never markup, code or URLs)
 to `translate` in one call, and writes a copy in which exactly that text changed.
 """
 
-from doctranslate.formats.base import (
-    DocumentFormatError,
-    DocumentHandler,
-    NoTranslatableTextError,
-    Rewrite,
-    SegmentTranslator,
-    handler_for,
-)
+from doctranslate.errors import DocumentFormatError, NoTranslatableTextError
+from doctranslate.formats.base import DocumentHandler, Rewrite, SegmentTranslator
+from doctranslate.formats.registry import handler_for
 
 __all__ = [
     "DocumentFormatError",

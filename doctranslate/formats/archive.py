@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from doctranslate.formats.base import DocumentFormatError
+from doctranslate.errors import DocumentFormatError
 
 MAX_ENTRIES: Final = 10_000
 MAX_EXPANDED_BYTES: Final = 512 * 1024 * 1024

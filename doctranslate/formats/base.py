@@ -1,4 +1,4 @@
-"""The handler interface, the text-decoding rules they share, and the registry by file extension."""
+"""The handler interface and the text rules every handler shares (decoding, what counts as words, charging)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from doctranslate.errors import BadInputError
+from doctranslate.errors import DocumentFormatError, NoTranslatableTextError
 
 RUN_BOUNDARY: Final = "\ue000"
 """Marks where one formatting run ends and the next begins inside a segment (a private-use character:
@@ -16,14 +16,6 @@ engines that keep unknown characters keep it, so the translation can be cut back
 
 SegmentTranslator = Callable[[Sequence[str]], list[str]]
 """Translates a document's segments in one call (so a real MT backend gets one request per document)."""
-
-
-class DocumentFormatError(BadInputError):
-    """The document is corrupt, hostile or not what its extension says."""
-
-
-class NoTranslatableTextError(BadInputError):
-    """The document has no text to translate (the service's `NoTranslatableText`)."""
 
 
 @dataclass(frozen=True)
@@ -97,14 +89,6 @@ def translate_all(
     for index, text in zip(wanted, translated, strict=True):
         result[index] = text
     return result
-
-
-def handler_for(name: str) -> DocumentHandler | None:
-    """The handler that can rewrite a file of this name, or None."""
-    from doctranslate.formats.registry import HANDLERS
-
-    lower = name.lower()
-    return next((h for h in HANDLERS if lower.endswith(h.extensions)), None)
 
 
 class Pieces:

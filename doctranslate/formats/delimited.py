@@ -12,15 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from doctranslate.formats.base import (
-    DocumentFormatError,
-    Rewrite,
-    SegmentTranslator,
-    charge,
-    decode_text,
-    has_words,
-    translate_all,
-)
+from doctranslate.errors import DocumentFormatError
+from doctranslate.formats.base import Rewrite, SegmentTranslator, charge, decode_text, has_words, translate_all
 
 _LINE_END: Final = re.compile(r"\r\n|\r|\n")
 

@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from doctranslate.formats.base import DocumentFormatError, Pieces, Rewrite, SegmentTranslator, decode_text
+from doctranslate.errors import DocumentFormatError
+from doctranslate.formats.base import Pieces, Rewrite, SegmentTranslator, decode_text
 
 _STRING: Final = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _KEY_FOLLOWS: Final = re.compile(r"\s*:")

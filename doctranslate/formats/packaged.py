@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from doctranslate.errors import DocumentFormatError
 from doctranslate.formats.archive import Archive
-from doctranslate.formats.base import DocumentFormatError, Rewrite, SegmentTranslator, has_words
+from doctranslate.formats.base import Rewrite, SegmentTranslator, has_words
 from doctranslate.formats.runs import Paragraph, Slot, translate_paragraphs
 from doctranslate.formats.xml_parts import parse_xml, write_xml
 

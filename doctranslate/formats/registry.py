@@ -25,3 +25,9 @@ HANDLERS: Final[tuple[DocumentHandler, ...]] = (
     DelimitedHandler(tab_separated=True),
     JsonHandler(),
 )
+
+
+def handler_for(name: str) -> DocumentHandler | None:
+    """The handler that can rewrite a file of this name, or None."""
+    lower = name.lower()
+    return next((h for h in HANDLERS if lower.endswith(h.extensions)), None)

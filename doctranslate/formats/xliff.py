@@ -13,7 +13,8 @@ from typing import Final
 
 from lxml import etree
 
-from doctranslate.formats.base import DocumentFormatError, Rewrite, SegmentTranslator
+from doctranslate.errors import DocumentFormatError
+from doctranslate.formats.base import Rewrite, SegmentTranslator
 from doctranslate.formats.runs import Paragraph, inline_runs, translate_paragraphs
 from doctranslate.formats.xml_parts import parse_xml, write_xml
 

@@ -12,7 +12,7 @@ from typing import Final
 
 from lxml import etree
 
-from doctranslate.formats.base import DocumentFormatError
+from doctranslate.errors import DocumentFormatError
 
 XML_SPACE: Final = "{http://www.w3.org/XML/1998/namespace}space"
 

@@ -22,18 +22,19 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from doctranslate.formats import DocumentFormatError, NoTranslatableTextError, handler_for
-from doctranslate.glossaries import Glossary, GlossaryError, parse_glossary
-from doctranslate.http_bodies import body_within
+from doctranslate.errors import DocumentFormatError, GlossaryError, NoTranslatableTextError
+from doctranslate.formats.glossaries import GlossaryTerms, parse_glossary
+from doctranslate.formats.registry import handler_for
+from doctranslate.http.bodies import body_within
 from doctranslate.local.engines import TranslationEngine, engine_named
 from doctranslate.local.faults import FaultPlan, RequestFaults
-from doctranslate.local.formats import DOCUMENT_FORMATS, GLOSSARY_FORMATS, format_listing, glossary_format_named
 from doctranslate.local.jobs import JobRunner
 from doctranslate.local.paging import ListParameterError, ListRequest, page
-from doctranslate.local.presenter import batch_body, document_body, error_body, gateway_error_body
+from doctranslate.local.presenter import batch_body, document_body, error_body, format_listing, gateway_error_body
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.local.state import StateStore
 from doctranslate.redaction import install_log_redaction, redact_text
+from doctranslate.wire.catalogue import DOCUMENT_FORMATS, GLOSSARY_FORMATS, glossary_format_named
 from doctranslate.wire.requests import StartTranslationDetails
 from doctranslate.wire.status import Status
 
@@ -150,7 +151,7 @@ def create_app(config: LocalServiceConfig | None = None) -> FastAPI:
         response.headers["X-RequestId"] = request_id
         return response
 
-    _add_batch_routes(app, service)
+    _BatchRoutes(service).register(app)
     _add_format_routes(app)
     _add_sync_route(app, service)
     return app
@@ -175,10 +176,25 @@ def _base_url(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}"
 
 
-def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915 - one closure per route
-    store = service.store
+class _BatchRoutes:
+    """The batch and document routes of both API generations, one method per route."""
 
-    async def start(request: Request) -> Response:
+    def __init__(self, service: _Service) -> None:
+        self._service = service
+        self._store = service.store
+
+    def register(self, app: FastAPI) -> None:
+        for prefix in ("/translator/text/batch/{version}", "/translator/document"):
+            app.add_api_route(f"{prefix}/batches", self.start, methods=["POST"])
+            app.add_api_route(f"{prefix}/batches", self.list_batches, methods=["GET"])
+            app.add_api_route(f"{prefix}/batches/{{batch_id}}", self.get_batch, methods=["GET"])
+            app.add_api_route(f"{prefix}/batches/{{batch_id}}", self.cancel, methods=["DELETE"])
+            app.add_api_route(f"{prefix}/batches/{{batch_id}}/documents", self.list_documents, methods=["GET"])
+            app.add_api_route(
+                f"{prefix}/batches/{{batch_id}}/documents/{{document_id}}", self.get_document, methods=["GET"]
+            )
+
+    async def start(self, request: Request) -> Response:
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
@@ -195,8 +211,8 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
         if not family.dated and any(t.options for b in details.inputs for t in b.targets) and family.version != "v1.1":
             return _invalid("targets[].options is supported only in v1.1.")
         batch_id = str(uuid.uuid4())
-        store.create_batch(batch_id, json.dumps(details.to_wire()))
-        service.runner.schedule(batch_id)
+        self._store.create_batch(batch_id, json.dumps(details.to_wire()))
+        self._service.runner.schedule(batch_id)
         languages = sorted({t.language for b in details.inputs for t in b.targets})
         logger.info("accepted batch %s: %d input(s) into %s", batch_id, len(details.inputs), ",".join(languages))
         headers = {"Operation-Location": family.operation_location(_base_url(request), batch_id)}
@@ -204,7 +220,7 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
             return _json(202, {"id": batch_id, "status": Status.NOT_STARTED.value}, headers)
         return Response(status_code=202, headers=headers)
 
-    async def list_batches(request: Request) -> Response:
+    async def list_batches(self, request: Request) -> Response:
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
@@ -212,7 +228,7 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
             wanted = ListRequest.parse(request.query_params)
         except ListParameterError as exc:
             return _invalid(str(exc))
-        batches = wanted.select(store.all_batches(), lambda b: (b.id, b.status, b.created))
+        batches = wanted.select(self._store.all_batches(), lambda b: (b.id, b.status, b.created))
         body = page(
             batches,
             wanted,
@@ -220,45 +236,47 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
             query=request.query_params,
             dollar_names=not family.dated,
         )
-        body["value"] = [batch_body(b, store.tally(b.id)) for b in body["value"]]
+        body["value"] = [batch_body(b, self._store.tally(b.id)) for b in body["value"]]
         return _json(200, body)
 
-    async def get_batch(request: Request, batch_id: str) -> Response:
+    async def get_batch(self, request: Request, batch_id: str) -> Response:
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
-        batch = store.get_batch(batch_id)
+        batch = self._store.get_batch(batch_id)
         if batch is None:
             return _not_found("id")
-        body, age = service.faults.cached_status(batch_id, batch_body(batch, store.tally(batch_id)))
+        body, age = self._service.faults.cached_status(batch_id, batch_body(batch, self._store.tally(batch_id)))
         headers = {"Cache-Control": "public, max-age=1"} | ({"Age": str(age)} if age is not None else {})
         return _json(200, body, headers)
 
-    async def cancel(request: Request, batch_id: str) -> Response:
+    async def cancel(self, request: Request, batch_id: str) -> Response:
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
-        batch = store.get_batch(batch_id)
+        batch = self._store.get_batch(batch_id)
         if batch is None:
             return _not_found("id")
         if batch.status.is_terminal or batch.status is Status.CANCELLING:
             return _invalid(f"The batch is already {batch.status.value} and cannot be cancelled.", "InvalidCancel")
-        store.request_cancel(batch_id)
-        cancelled = store.get_batch(batch_id)
+        self._store.request_cancel(batch_id)
+        cancelled = self._store.get_batch(batch_id)
         assert cancelled is not None
-        return _json(200, batch_body(cancelled, store.tally(batch_id)))
+        return _json(200, batch_body(cancelled, self._store.tally(batch_id)))
 
-    async def list_documents(request: Request, batch_id: str) -> Response:
+    async def list_documents(self, request: Request, batch_id: str) -> Response:
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
-        if store.get_batch(batch_id) is None:
+        if self._store.get_batch(batch_id) is None:
             return _not_found("id")
         try:
             wanted = ListRequest.parse(request.query_params)
         except ListParameterError as exc:
             return _invalid(str(exc))
-        documents = wanted.select(store.documents(batch_id, wanted.statuses), lambda d: (d.id, d.status, d.created))
+        documents = wanted.select(
+            self._store.documents(batch_id, wanted.statuses), lambda d: (d.id, d.status, d.created)
+        )
         body = page(
             documents,
             wanted,
@@ -269,22 +287,14 @@ def _add_batch_routes(app: FastAPI, service: _Service) -> None:  # noqa: PLR0915
         body["value"] = [document_body(d, explicit_port=family.dated) for d in body["value"]]
         return _json(200, body)
 
-    async def get_document(request: Request, batch_id: str, document_id: str) -> Response:
+    async def get_document(self, request: Request, batch_id: str, document_id: str) -> Response:
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
-        document = store.get_document(batch_id, document_id)
+        document = self._store.get_document(batch_id, document_id)
         if document is None:
             return _not_found("document id")
         return _json(200, document_body(document, explicit_port=family.dated))
-
-    for prefix in ("/translator/text/batch/{version}", "/translator/document"):
-        app.add_api_route(f"{prefix}/batches", start, methods=["POST"])
-        app.add_api_route(f"{prefix}/batches", list_batches, methods=["GET"])
-        app.add_api_route(f"{prefix}/batches/{{batch_id}}", get_batch, methods=["GET"])
-        app.add_api_route(f"{prefix}/batches/{{batch_id}}", cancel, methods=["DELETE"])
-        app.add_api_route(f"{prefix}/batches/{{batch_id}}/documents", list_documents, methods=["GET"])
-        app.add_api_route(f"{prefix}/batches/{{batch_id}}/documents/{{document_id}}", get_document, methods=["GET"])
 
 
 def _add_format_routes(app: FastAPI) -> None:
@@ -341,7 +351,7 @@ def _add_sync_route(app: FastAPI, service: _Service) -> None:
         if handler is None:
             return _sync_error(415, f"The document format of {name!r} is not supported.")
         source_language = request.query_params.get("sourceLanguage")
-        glossary: Glossary | None = None
+        glossary: GlossaryTerms | None = None
         for part in form.getlist("glossary"):
             if isinstance(part, str):
                 continue

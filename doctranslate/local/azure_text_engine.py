@@ -3,7 +3,7 @@
 Glossary terms travel as dynamic-dictionary markup (`<mstrans:dictionary translation="...">term
 </mstrans:dictionary>`), so the MT system keeps them exactly. Segments go in batches within the text
 API's limits (1,000 elements and 50,000 characters per request); throttling and outages are retried
-by the same code as every other call (`doctranslate.client.sending`).
+by the same code as every other call (`doctranslate.http.sending`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import httpx
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from doctranslate.client.calls import Call
-from doctranslate.client.retry import RetryPolicy
-from doctranslate.client.sending import send
+from doctranslate.client.failures import error_from_response
 from doctranslate.errors import ConfigurationError
-from doctranslate.glossaries import Glossary
+from doctranslate.formats.glossaries import GlossaryTerms
+from doctranslate.http.call import Call
+from doctranslate.http.retry import RetryPolicy
+from doctranslate.http.sending import send
 from doctranslate.settings import check_endpoint
 
 MAX_ELEMENTS: Final = 1000
@@ -37,7 +38,7 @@ class TextTranslatorSettings(BaseSettings):
     region: str | None = Field(None, description="Needed for regional and multi-service resources.")
 
 
-def marked(text: str, glossary: Glossary | None) -> str:
+def marked(text: str, glossary: GlossaryTerms | None) -> str:
     """The segment with its glossary terms wrapped as dynamic-dictionary entries."""
     if glossary is None:
         return text
@@ -88,7 +89,12 @@ class AzureTextEngine:
         self._retry = RetryPolicy()
 
     def translate(
-        self, segments: Sequence[str], *, source_language: str | None, target_language: str, glossary: Glossary | None
+        self,
+        segments: Sequence[str],
+        *,
+        source_language: str | None,
+        target_language: str,
+        glossary: GlossaryTerms | None,
     ) -> list[str]:
         params = {"api-version": "3.0", "to": target_language, "textType": "plain"}
         if source_language:
@@ -96,6 +102,6 @@ class AzureTextEngine:
         translated: list[str] = []
         for batch in batches([marked(segment, glossary) for segment in segments]):
             call = Call("POST", f"{self._endpoint}/translate", _texts, params, json=[{"Text": t} for t in batch])
-            texts: list[str] = send(self._http, call, self._retry)
+            texts: list[str] = send(self._http, call, self._retry, error_from_response)
             translated.extend(texts)
         return translated

@@ -14,7 +14,7 @@ from typing import Final, Protocol
 
 from doctranslate.errors import ConfigurationError
 from doctranslate.formats.base import RUN_BOUNDARY
-from doctranslate.glossaries import Glossary
+from doctranslate.formats.glossaries import GlossaryTerms
 
 _PLAIN: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ACCENTED: Final = "áƀćđéƒĝĥíĵķĺɱńóƥɋŕśťúʋŵẋýźÁƁĆĐÉƑĜĤÍĴĶĹḾŃÓƤɊŔŚŤÚṼŴẊÝŹ"
@@ -27,7 +27,12 @@ class TranslationEngine(Protocol):
     name: str
 
     def translate(
-        self, segments: Sequence[str], *, source_language: str | None, target_language: str, glossary: Glossary | None
+        self,
+        segments: Sequence[str],
+        *,
+        source_language: str | None,
+        target_language: str,
+        glossary: GlossaryTerms | None,
     ) -> list[str]: ...
 
 
@@ -35,12 +40,17 @@ class PseudoEngine:
     name = "pseudo"
 
     def translate(
-        self, segments: Sequence[str], *, source_language: str | None, target_language: str, glossary: Glossary | None
+        self,
+        segments: Sequence[str],
+        *,
+        source_language: str | None,
+        target_language: str,
+        glossary: GlossaryTerms | None,
     ) -> list[str]:
         return [self._one(segment, target_language, glossary) for segment in segments]
 
     @staticmethod
-    def _one(text: str, language: str, glossary: Glossary | None) -> str:
+    def _one(text: str, language: str, glossary: GlossaryTerms | None) -> str:
         runs = glossary.split(text) if glossary else [(text, None)]
         # A term that spans formatting runs is written whole; its run boundaries follow it, so the other runs
         # of the paragraph keep their places.

@@ -16,21 +16,22 @@ from typing import Final
 
 import httpx
 
-from doctranslate.formats import DocumentFormatError, NoTranslatableTextError, handler_for
-from doctranslate.glossaries import Glossary, GlossaryError, parse_glossary
+from doctranslate.errors import (
+    BlobExistsError,
+    DocumentFormatError,
+    GlossaryError,
+    NoTranslatableTextError,
+    StorageError,
+)
+from doctranslate.formats.glossaries import GlossaryTerms, parse_glossary
+from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import TranslationEngine
 from doctranslate.local.faults import FaultPlan
-from doctranslate.local.formats import document_format_for, glossary_format_named
 from doctranslate.local.presenter import service_error
-from doctranslate.local.sas_storage import (
-    BRIEF,
-    DEFAULT_ALLOWED_HOSTS,
-    BlobExistsError,
-    SasContainer,
-    SasLocation,
-    StorageAccessError,
-)
+from doctranslate.local.sas_storage import BRIEF, DEFAULT_ALLOWED_HOSTS, SasContainer
 from doctranslate.local.state import DocumentRow, NewDocument, StateStore
+from doctranslate.storage.locations import SasLocation
+from doctranslate.wire.catalogue import document_format_for, glossary_format_named
 from doctranslate.wire.requests import BatchRequest, StartTranslationDetails, StorageType, TargetInput
 from doctranslate.wire.status import Status
 
@@ -112,7 +113,7 @@ class JobRunner:
         ]
         if waiting and not self.store.cancel_requested(batch_id):
             self.store.set_batch_status(batch_id, Status.RUNNING)
-        glossaries: dict[tuple[int, int], Glossary | None] = {}
+        glossaries: dict[tuple[int, int], GlossaryTerms | None] = {}
         await asyncio.gather(*(self._document(batch_id, request, d, glossaries) for d in waiting))
         self._finish(batch_id)
 
@@ -180,7 +181,7 @@ class JobRunner:
             if names:
                 await container.check_readable(names[0])
             return names, location
-        except (ValueError, StorageAccessError, httpx.HTTPError):
+        except (ValueError, StorageError, httpx.HTTPError):
             raise ValidationFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
 
     async def _checked_target(
@@ -193,7 +194,7 @@ class JobRunner:
             if (location.container_url, location.sas) not in listable:
                 await SasContainer(location, self.http, self.allowed_hosts, BRIEF).check_listable()
                 listable.add((location.container_url, location.sas))
-        except (ValueError, StorageAccessError, httpx.HTTPError):
+        except (ValueError, StorageError, httpx.HTTPError):
             raise ValidationFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         return location
 
@@ -209,7 +210,7 @@ class JobRunner:
         batch_id: str,
         request: StartTranslationDetails,
         document: DocumentRow,
-        glossaries: dict[tuple[int, int], Glossary | None],
+        glossaries: dict[tuple[int, int], GlossaryTerms | None],
     ) -> None:
         async with self._slots_for_loop():
             if self.store.cancel_requested(batch_id):
@@ -227,7 +228,7 @@ class JobRunner:
         self,
         request: StartTranslationDetails,
         document: DocumentRow,
-        glossaries: dict[tuple[int, int], Glossary | None],
+        glossaries: dict[tuple[int, int], GlossaryTerms | None],
     ) -> int:
         batch = request.inputs[document.input_index]
         target = batch.targets[document.target_index]
@@ -251,7 +252,7 @@ class JobRunner:
             )
         try:
             data = await source.read(document.source_name)
-        except StorageAccessError:
+        except StorageError:
             raise DocumentFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
         key = (document.input_index, document.target_index)
         if key not in glossaries:
@@ -278,14 +279,14 @@ class JobRunner:
             if resumed is None:
                 raise DocumentFailure("TargetFileAlreadyExists", "Target document file already exists.") from None
             return resumed
-        except StorageAccessError:
+        except StorageError:
             raise DocumentFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         return rewrite.characters
 
     def _container(self, url: str, is_blob: bool, denied_code: str) -> SasContainer:
         try:
             return SasContainer(SasLocation.parse(url, is_blob=is_blob), self.http, self.allowed_hosts)
-        except (ValueError, StorageAccessError):
+        except (ValueError, StorageError):
             message = _SOURCE_DENIED if denied_code == "InvalidDocumentAccessLevel" else _TARGET_DENIED
             raise DocumentFailure(denied_code, message) from None
 
@@ -298,7 +299,7 @@ class JobRunner:
                 for b in await output.list_blobs(document.target_name, metadata=True)
                 if b.name == document.target_name
             ]
-        except StorageAccessError:
+        except StorageError:
             raise DocumentFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         if not found:
             return None
@@ -306,16 +307,16 @@ class JobRunner:
             return int(found[0].metadata.get(CHARACTERS_METADATA) or 0)
         raise DocumentFailure("TargetFileAlreadyExists", "Target document file already exists.")
 
-    async def _glossary(self, target: TargetInput, source_language: str | None) -> Glossary | None:
+    async def _glossary(self, target: TargetInput, source_language: str | None) -> GlossaryTerms | None:
         """All of a target's glossaries merged; those for another language pair are skipped silently."""
-        merged: Glossary | None = None
+        merged: GlossaryTerms | None = None
         for entry in target.glossaries or []:
             url = entry.glossary_url.get_secret_value()
             try:
                 location = SasLocation.parse(url, is_blob=True)
                 assert location.blob_name is not None
                 data = await SasContainer(location, self.http, self.allowed_hosts).read(location.blob_name)
-            except (ValueError, StorageAccessError, httpx.HTTPError):
+            except (ValueError, StorageError, httpx.HTTPError):
                 raise DocumentFailure(
                     "InvalidGlossary", "Cannot access the glossary with the current permissions."
                 ) from None

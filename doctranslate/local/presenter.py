@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from doctranslate.local.state import BatchRow, DocumentRow, Tally
+from doctranslate.wire.formats import FileFormat
 from doctranslate.wire.status import Status
 
 
@@ -82,4 +83,17 @@ def document_body(document: DocumentRow, *, explicit_port: bool) -> dict[str, An
     body["progress"] = 1 if document.status is Status.SUCCEEDED else document.progress
     body["id"] = document.id
     body["characterCharged"] = document.characters if document.status is Status.SUCCEEDED else 0
+    return body
+
+
+def format_listing(formats: list[FileFormat], kind: str | None) -> list[dict[str, object]]:
+    """The wire shape: 2024-05-01 adds `type`; empty `versions` are omitted."""
+    body = []
+    for item in formats:
+        entry = item.model_dump(by_alias=True, exclude_none=True, exclude={"type"})
+        if not entry.get("versions"):
+            entry.pop("versions", None)
+        if kind:
+            entry["type"] = kind
+        body.append(entry)
     return body

@@ -5,13 +5,13 @@ from doctranslate.wire.formats import FileFormat, SupportedFileFormats
 from doctranslate.wire.requests import (
     BatchRequest,
     DocumentFilter,
-    Glossary,
     PdfAdditionalFormat,
     SourceInput,
     StartTranslationDetails,
     StorageType,
     TargetInput,
     TargetOptions,
+    TranslationGlossary,
 )
 from doctranslate.wire.status import (
     DocumentStatus,
@@ -32,7 +32,6 @@ __all__ = [
     "ErrorDetail",
     "ErrorResponse",
     "FileFormat",
-    "Glossary",
     "InnerError",
     "Page",
     "PdfAdditionalFormat",
@@ -45,6 +44,7 @@ __all__ = [
     "SupportedFileFormats",
     "TargetInput",
     "TargetOptions",
+    "TranslationGlossary",
     "TranslationStatus",
     "TranslationStatusPage",
 ]

@@ -39,7 +39,9 @@ class SourceInput(WireModel):
     storage_source: str | None = None
 
 
-class Glossary(WireModel):
+class TranslationGlossary(WireModel):
+    """A glossary the service applies to one target (the official SDK's `TranslationGlossary`)."""
+
     glossary_url: SasUrl
     format: str
     version: str | None = None
@@ -56,7 +58,7 @@ class TargetInput(WireModel):
     target_url: SasUrl
     language: str
     category: str | None = None
-    glossaries: list[Glossary] | None = None
+    glossaries: list[TranslationGlossary] | None = None
     storage_source: str | None = None
     options: TargetOptions | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from doctranslate.cli import app
+from doctranslate.cli import commands as app
 from tests.support.flaky_server import dropping_server
 
 BATCH = "7d2e1f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6"

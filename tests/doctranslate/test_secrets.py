@@ -8,8 +8,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from doctranslate.auth import KeyAuth
 from doctranslate.client import DocumentTranslationClient
+from doctranslate.client.auth import KeyAuth
 from doctranslate.errors import BatchFailedError, DocTranslateError, InvalidRequestError
 from doctranslate.redaction import SasUrl, install_log_redaction, redact_text
 from doctranslate.settings import load_settings

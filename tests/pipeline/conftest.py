@@ -22,10 +22,13 @@ import httpx
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
 
-from doctranslate.stack import ManagedProcess, connection_string, free_port
+from doctranslate.local.stack import ManagedProcess, connection_string, free_port
 from tests.doctranslate.local.conftest import start_service
 from tests.support.prefect_server import PrefectServer
 from tests.support.storage import Storage
+
+CLI_MODULE = "doctranslate_prefect.flows.cli"
+"""What the `doctranslate` console script runs; tests start it with this interpreter, as a module."""
 
 KEY = "KEYSENTINEL-0d1e2f3a4b5c"  # recognizable, so the secrets scan can look for it
 
@@ -41,7 +44,7 @@ class Pipeline:
     logs: list[str] = field(default_factory=list)
 
     def command(self, *args: str, verb: str = "translate") -> list[str]:
-        return [sys.executable, "-m", "flows.cli", verb, *args]
+        return [sys.executable, "-m", CLI_MODULE, verb, *args]
 
     def run(
         self, *args: str, verb: str = "translate", timeout: float = 240, env: dict[str, str] | None = None

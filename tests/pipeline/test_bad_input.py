@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from doctranslate.stack import free_port
+from doctranslate.local.stack import free_port
 from tests.pipeline.conftest import Pipeline
 
 pytestmark = pytest.mark.e2e

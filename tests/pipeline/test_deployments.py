@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.pipeline.conftest import Pipeline
+from tests.pipeline.conftest import CLI_MODULE, Pipeline
 from tests.support.commands import deploy_project, run_command
 from tests.support.prefect_server import PrefectServer
 from tests.support.storage import Storage
@@ -60,7 +60,7 @@ def flow_runs(server: PrefectServer, deployment: str) -> list[dict[str, Any]]:
 
 
 def watch_once(pipeline: Pipeline, env: dict[str, str], container: str) -> str:
-    return run_command(pipeline.work, env, "-m", "flows.cli", "events", "watch", container, "--once")
+    return run_command(pipeline.work, env, "-m", CLI_MODULE, "events", "watch", container, "--once")
 
 
 def test_a_burst_of_uploads_starts_one_run_that_translates_them_all(
@@ -105,8 +105,8 @@ def test_serve_runs_the_deployments_from_one_process(pipeline: Pipeline, prefect
     for name in ("intro.md", "faq.txt"):
         (pipeline.work / "docs" / name).write_text(f"# {name}\n\nPlease read this first.\n")
     log = (pipeline.work.parent / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve"],
+    server = subprocess.Popen(  # noqa: S603 - our own CLI, with this interpreter
+        [sys.executable, "-m", CLI_MODULE, "serve"],
         cwd=pipeline.work,
         env=env,
         stdout=log,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from doctranslate.stack import connection_string, free_port, start_azurite
+from doctranslate.local.stack import connection_string, free_port, start_azurite
 from tests.pipeline.conftest import Pipeline
 
 pytestmark = pytest.mark.e2e

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from doctranslate.stack import free_port
+from doctranslate.local.stack import free_port
 from tests.pipeline.conftest import Pipeline
 from tests.support.commands import deploy_project
 

@@ -9,13 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from doctranslate.existing import Pair
-from doctranslate.glossary_selection import GlossaryFile
-from doctranslate.planning import SourceDocument
+from doctranslate.local.stack import ManagedProcess, connection_string
+from doctranslate.pipeline.existing import Pair
+from doctranslate.pipeline.glossaries import GlossaryFile
+from doctranslate.pipeline.plan import BatchLayout
+from doctranslate.pipeline.scan import SourceDocument
+from doctranslate.pipeline.submit import build_request
 from doctranslate.settings import load_settings
-from doctranslate.stack import ManagedProcess, connection_string
-from doctranslate.storage import StorageAccount
-from doctranslate.submission import BatchLayout, build_request
+from doctranslate.storage.account import StorageAccount
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from tasks.limits import BATCHES_IN_FLIGHT, STATUS_POLLS
+from doctranslate_prefect.tasks.limits import BATCHES_IN_FLIGHT, STATUS_POLLS
 from tests.pipeline.conftest import Pipeline
 from tests.support.prefect_server import PrefectServer
 

@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from deployments.notifications import FAILED_DOCUMENTS, FAILED_RUN
-from tests.pipeline.conftest import Pipeline
+from doctranslate_prefect.deployments.notifications import FAILED_DOCUMENTS, FAILED_RUN
+from tests.pipeline.conftest import CLI_MODULE, Pipeline
 from tests.support.prefect_server import PrefectServer
 
 pytestmark = pytest.mark.e2e
@@ -66,7 +66,7 @@ def listener(pipeline: Pipeline, prefect_server: PrefectServer) -> Iterator[List
     env = {k: v for k, v in {**os.environ, **pipeline.env}.items() if k != "PREFECT_HOME"}
     save = f"from prefect.blocks.webhook import Webhook; Webhook(url={receiver.url!r}).save('alerts', overwrite=True)"
     python(env, "-c", save)
-    installed = python(env, "-m", "flows.cli", "notifications", "install", "--webhook-block", "alerts")
+    installed = python(env, "-m", CLI_MODULE, "notifications", "install", "--webhook-block", "alerts")
     assert "2 automation(s) installed" in installed
     yield receiver
     receiver.server.shutdown()

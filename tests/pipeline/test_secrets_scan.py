@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from doctranslate.stack import AZURITE_KEY
+from doctranslate.local.stack import AZURITE_KEY
 from tests.pipeline.conftest import KEY, Pipeline
 from tests.support.prefect_server import PrefectServer
 

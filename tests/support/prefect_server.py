@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from doctranslate.stack import free_port
+from doctranslate.local.stack import free_port
 
 
 @dataclass(frozen=True)

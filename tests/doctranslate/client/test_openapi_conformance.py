@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 import jsonschema
 import pytest
 
-from doctranslate.client.calls import Call, Calls
+from doctranslate.client.calls import Calls
 from doctranslate.client.routes import ListQuery
 from doctranslate.errors import BadInputError
+from doctranslate.http.call import Call
 from doctranslate.settings import ApiVersion
 from doctranslate.wire import (
     BatchRequest,
     DocumentFilter,
-    Glossary,
     PdfAdditionalFormat,
     SourceInput,
     StartTranslationDetails,
@@ -22,6 +22,7 @@ from doctranslate.wire import (
     StorageType,
     TargetInput,
     TargetOptions,
+    TranslationGlossary,
 )
 from tests.support.openapi import Spec
 from tests.support.recordings import ENDPOINT
@@ -50,7 +51,7 @@ def full_details(*, pdf_option: bool = False) -> StartTranslationDetails:
                         category="general",
                         storage_source="AzureBlob",
                         glossaries=[
-                            Glossary(
+                            TranslationGlossary(
                                 glossary_url=f"https://acct.blob.core.windows.net/g/fr.xlf{SAS}",
                                 format="XLIFF",
                                 version="1.2",

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import pytest
 from lxml import etree
 
-from doctranslate.formats import DocumentFormatError, handler_for
+from doctranslate.errors import DocumentFormatError
 from doctranslate.formats.base import RUN_BOUNDARY
+from doctranslate.formats.registry import handler_for
 from doctranslate.formats.runs import split_proportionally
 
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from doctranslate.formats import DocumentFormatError, NoTranslatableTextError, handler_for
+from doctranslate.errors import DocumentFormatError, NoTranslatableTextError
+from doctranslate.formats.registry import handler_for
 
 
 def upper(segments: Sequence[str]) -> list[str]:

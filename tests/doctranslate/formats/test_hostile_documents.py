@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from doctranslate.formats import DocumentFormatError, handler_for
+from doctranslate.errors import DocumentFormatError
 from doctranslate.formats.archive import MAX_ENTRIES
+from doctranslate.formats.registry import handler_for
 
 WORD_MAIN = "word/document.xml"
 MINIMAL_DOCUMENT = (

@@ -24,9 +24,10 @@ from odf.table import Table, TableCell
 from odf.text import A, H, Note, P, Span
 from pptx.shapes.group import GroupShape
 
-from doctranslate.formats import Rewrite, handler_for
+from doctranslate.formats import Rewrite
 from doctranslate.formats.base import has_words
-from doctranslate.glossaries import Glossary
+from doctranslate.formats.glossaries import GlossaryTerms
+from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import PseudoEngine
 
 pytestmark = pytest.mark.e2e  # starts LibreOffice
@@ -35,7 +36,7 @@ DOCUMENTS = Path(__file__).parents[2] / "fixtures" / "documents"
 SOURCES = {"docx": "handbook.fodt", "odt": "handbook.fodt", "pptx": "deck.fodp", "odp": "deck.fodp"}
 SOURCES |= {"xlsx": "figures.fods", "ods": "figures.fods"}
 COUNTERPART = {"docx": "odt", "odt": "docx", "pptx": "odp", "odp": "pptx", "xlsx": "ods", "ods": "xlsx"}
-GLOSSARY = Glossary({"Contoso": "Kontoso"}, "en", "fr")
+GLOSSARY = GlossaryTerms({"Contoso": "Kontoso"}, "en", "fr")
 
 
 @dataclass(frozen=True)

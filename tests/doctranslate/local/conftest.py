@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from doctranslate.stack import ManagedProcess, free_port, start_local_service
+from doctranslate.local.stack import ManagedProcess, free_port, start_local_service
 from tests.support.storage import Storage
 
 

@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from doctranslate.errors import ConfigurationError
-from doctranslate.glossaries import Glossary
+from doctranslate.formats.glossaries import GlossaryTerms
 from doctranslate.local.azure_text_engine import AzureTextEngine, TextTranslatorSettings, marked
 from doctranslate.local.engines import engine_named
 
@@ -49,7 +49,7 @@ def engine(api: TextApi) -> AzureTextEngine:
 
 def test_translates_with_glossary_terms_kept_exactly() -> None:
     api = TextApi()
-    glossary = Glossary({"work pool": "Arbeitspool"})
+    glossary = GlossaryTerms({"work pool": "Arbeitspool"})
 
     out = engine(api).translate(
         ["Start the work pool.", "Done."], source_language="en", target_language="de", glossary=glossary
@@ -79,7 +79,7 @@ def test_throttling_is_retried() -> None:
 
 
 def test_markup_escapes_quotes_in_terms() -> None:
-    assert marked('a "b"', Glossary({'"b"': "<c>"})) == (
+    assert marked('a "b"', GlossaryTerms({'"b"': "<c>"})) == (
         'a <mstrans:dictionary translation="&lt;c&gt;">&quot;b&quot;</mstrans:dictionary>'
     )
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from doctranslate.auth import KeyAuth
 from doctranslate.client import ClientConfig, DocumentTranslationClient, ListQuery, RetryPolicy
+from doctranslate.client.auth import KeyAuth
+from doctranslate.local.stack import ManagedProcess, free_port
 from doctranslate.settings import ApiVersion
-from doctranslate.stack import ManagedProcess, free_port
 from doctranslate.wire import BatchRequest, SourceInput, StartTranslationDetails, Status, TargetInput
 from tests.doctranslate.local.conftest import LocalStack, start_service
 from tests.support.storage import Storage

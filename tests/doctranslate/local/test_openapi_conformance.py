@@ -15,7 +15,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from doctranslate.client import DocumentTranslationClient
-from doctranslate.stack import ManagedProcess, free_port
+from doctranslate.local.stack import ManagedProcess, free_port
 from doctranslate.wire import BatchRequest, SourceInput, StartTranslationDetails, TargetInput
 from tests.conftest import fast_config
 from tests.doctranslate.local.conftest import start_service

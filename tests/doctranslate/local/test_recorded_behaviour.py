@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from doctranslate.stack import ManagedProcess, free_port
+from doctranslate.local.stack import ManagedProcess, free_port
 from doctranslate.wire import Status
 from tests.doctranslate.local.conftest import start_service
 from tests.support.recordings import Exchange, translator_exchanges

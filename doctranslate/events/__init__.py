@@ -1,0 +1,3 @@
+"""Blob arrivals as Prefect events: parsing Event Grid deliveries, the relay that posts them, the container
+watcher for when there is no Event Grid, the sink that talks to Prefect's events API, and the inbox mirror
+the incoming flow translates from."""

@@ -1,0 +1,87 @@
+"""Watch a container for new or changed blobs and report them as blob arrivals: Event Grid's job, for
+Azurite (which has none) and for accounts without an Event Grid subscription.
+
+A high-water mark (the newest last-modified time seen, plus the blobs seen at exactly that time) is
+kept in a small JSON file and advanced only after the arrivals were handed on, so a watcher that dies
+re-reports rather than misses. Event ids derive from container, name and ETag: a re-report is the same
+event, and a blob written again is a new one. Each poll lists the container (prefix), since storage
+cannot list "modified since".
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from doctranslate.events.blob_created import BlobCreated
+from doctranslate.storage.account import StorageAccount
+from doctranslate.storage.atomic import write_atomically
+from doctranslate.storage.blobs import BlobInfo
+
+
+class HighWaterMark(BaseModel):
+    since: datetime | None = None
+    at_mark: list[str] = Field(default_factory=list, description="Blobs last modified exactly at `since`.")
+
+    def is_new(self, blob: BlobInfo) -> bool:
+        if self.since is None or blob.last_modified is None:
+            return True
+        return blob.last_modified > self.since or (blob.last_modified == self.since and blob.name not in self.at_mark)
+
+    def advanced(self, blobs: list[BlobInfo]) -> HighWaterMark:
+        stamped = [blob for blob in blobs if blob.last_modified is not None]
+        if not stamped:
+            return self
+        newest = max(blob.last_modified for blob in stamped if blob.last_modified is not None)
+        if self.since is not None and newest < self.since:
+            return self
+        names = [blob.name for blob in stamped if blob.last_modified == newest]
+        carried = self.at_mark if newest == self.since else []
+        return HighWaterMark(since=newest, at_mark=sorted(set(carried) | set(names)))
+
+
+class ContainerWatcher:
+    def __init__(self, account: StorageAccount, container: str, prefix: str, state_file: Path) -> None:
+        self.account = account
+        self.container = container
+        self.prefix = prefix
+        self.state_file = state_file
+        self._pending: HighWaterMark | None = None
+
+    def poll(self) -> list[BlobCreated]:
+        """Blobs new since the mark, oldest first. Call `commit()` once they have been handed on."""
+        mark = self._load()
+        new = [
+            blob
+            for blob in self.account.list_blobs(self.container, self.prefix)
+            if not blob.name.endswith("/") and mark.is_new(blob)
+        ]
+        new.sort(key=lambda blob: (blob.last_modified is None, blob.last_modified, blob.name))
+        self._pending = mark.advanced(new)
+        return [self._arrival(blob) for blob in new]
+
+    def commit(self) -> None:
+        if self._pending is not None:
+            write_atomically(self.state_file, self._pending.model_dump_json().encode())
+            self._pending = None
+
+    def _load(self) -> HighWaterMark:
+        if not self.state_file.is_file():
+            return HighWaterMark()
+        return HighWaterMark.model_validate(json.loads(self.state_file.read_text(encoding="utf-8")))
+
+    def _arrival(self, blob: BlobInfo) -> BlobCreated:
+        identity = f"{self.account.url}/{self.container}/{blob.name}@{blob.etag}"
+        return BlobCreated(
+            id=str(uuid.uuid5(uuid.NAMESPACE_URL, identity)),
+            account=self.account.account_name,
+            container=self.container,
+            blob=blob.name,
+            occurred=blob.last_modified or datetime.now().astimezone(),
+            size=blob.size,
+            etag=blob.etag,
+        )

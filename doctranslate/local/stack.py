@@ -1,0 +1,264 @@
+"""Start and stop the local stack: Azurite (blob storage) and the local translation service.
+
+Both run as child processes on loopback ports. `doctranslate stack up` keeps them running in the
+background and records them in `.doctranslate/stack/stack.json`; tests start their own per session.
+Azurite is stopped with SIGTERM, never SIGKILL: on disk it saves metadata every 5 s and a kill loses
+the last acknowledged writes (azurite-notes §7).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Final
+
+import httpx
+
+from doctranslate.errors import ConfigurationError, DocTranslateError, StackError
+
+AZURITE_ACCOUNT: Final = "devstoreaccount1"
+# Azurite's fixed, publicly documented development key: not a secret.
+AZURITE_KEY: Final = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+_PROJECT_ROOT: Final = Path(__file__).resolve().parents[2]
+_READY_TIMEOUT_SECONDS: Final = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def azurite_entry_point() -> Path:
+    """Azurite's blob server script, from `DOCTRANSLATE_AZURITE_DIR`, the working directory or this checkout."""
+    candidates = [
+        Path(os.environ["DOCTRANSLATE_AZURITE_DIR"]) if "DOCTRANSLATE_AZURITE_DIR" in os.environ else None,
+        Path.cwd() / "node_modules" / "azurite",
+        _PROJECT_ROOT / "node_modules" / "azurite",
+    ]
+    for folder in candidates:
+        if folder is not None and (folder / "dist/src/blob/main.js").is_file():
+            return folder / "dist/src/blob/main.js"
+    raise ConfigurationError(
+        "Azurite is not installed: run scripts/setup (it runs `npm ci`), or point DOCTRANSLATE_AZURITE_DIR at a "
+        "folder holding node_modules/azurite"
+    )
+
+
+def connection_string(blob_port: int) -> str:
+    return (
+        f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+        f"BlobEndpoint=http://127.0.0.1:{blob_port}/{AZURITE_ACCOUNT};"
+    )
+
+
+@dataclass
+class ManagedProcess:
+    """A child process we started, with the port it serves and where it logs."""
+
+    pid: int
+    port: int
+    log: str
+
+    def alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM, wait; SIGKILL only if it will not go."""
+        if not self.alive():
+            return
+        os.kill(self.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive() or _reaped(self.pid):
+                return
+            time.sleep(0.05)
+        os.kill(self.pid, signal.SIGKILL)
+        _reaped(self.pid)
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False  # not our child: alive() tells
+    return finished == pid
+
+
+def _spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as sink:
+        return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            command,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # not killed by a Ctrl-C meant for the parent
+        )
+
+
+def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], what: str, log: Path) -> None:
+    deadline = time.monotonic() + _READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise StackError(f"{what} exited with code {process.returncode} while starting; its log ends:\n{tail}")
+        if ready():
+            return
+        time.sleep(0.1)
+    process.terminate()
+    raise StackError(f"{what} did not become ready within {_READY_TIMEOUT_SECONDS:.0f} s; see {log}")
+
+
+def _answers(url: str) -> bool:
+    """Any HTTP answer counts (a service injecting latency or 429s is up); 10 s covers injected latency."""
+    try:
+        httpx.get(url, timeout=10.0)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def start_azurite(*, port: int, log: Path, data_dir: Path | None) -> ManagedProcess:
+    """Azurite's blob service on 127.0.0.1; on disk under `data_dir`, or in memory when None."""
+    command = [
+        "node",
+        str(azurite_entry_point()),
+        "--blobHost",
+        "127.0.0.1",
+        "--blobPort",
+        str(port),
+        "--silent",
+        "--disableTelemetry",
+        "--skipApiVersionCheck",  # let users' own scripts with the newest SDK work too
+    ]
+    if data_dir is None:
+        command.append("--inMemoryPersistence")
+    else:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        command += ["--location", str(data_dir)]
+    process = _spawn(command, log)
+    _wait_until(lambda: _answers(f"http://127.0.0.1:{port}/{AZURITE_ACCOUNT}?comp=list"), process, "Azurite", log)
+    return ManagedProcess(process.pid, port, str(log))
+
+
+def start_local_service(
+    *,
+    port: int,
+    key: str,
+    log: Path,
+    state_dir: Path | None,
+    extra_env: dict[str, str] | None = None,
+    concurrency: int = 4,
+    allowed_storage_hosts: tuple[str, ...] = (),
+    access_log: bool = False,
+) -> ManagedProcess:
+    """The local translation service in its own process (so it can be killed and restarted for real)."""
+    command = [
+        sys.executable,
+        "-m",
+        "doctranslate.local",
+        "local-service",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--concurrency",
+        str(concurrency),
+    ]
+    if state_dir is not None:
+        command += ["--state-dir", str(state_dir)]
+    for host in allowed_storage_hosts:
+        command += ["--allow-storage-host", host]
+    if access_log:
+        command.append("--access-log")
+    process = _spawn(command, log, {"DOCTRANSLATE_LOCAL_KEY": key, **(extra_env or {})})
+    url = f"http://127.0.0.1:{port}/translator/document/formats?api-version=2024-05-01"
+    _wait_until(lambda: _answers(url), process, "the local translation service", log)
+    return ManagedProcess(process.pid, port, str(log))
+
+
+@dataclass
+class StackInfo:
+    """What `stack up` started, and the settings that point the pipeline at it."""
+
+    azurite: ManagedProcess
+    service: ManagedProcess
+    key: str
+    home: str
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            "DOCTRANSLATE_TRANSLATOR_ENDPOINT": f"http://127.0.0.1:{self.service.port}",
+            "DOCTRANSLATE_TRANSLATOR_KEY": self.key,
+            "DOCTRANSLATE_STORAGE_CONNECTION_STRING": connection_string(self.azurite.port),
+        }
+
+    def save(self) -> None:
+        path = Path(self.home) / "stack.json"
+        path.write_text(json.dumps(asdict(self), indent=2))
+        path.chmod(0o600)  # it holds the local service's key
+
+    @classmethod
+    def load(cls, home: Path) -> StackInfo | None:
+        path = home / "stack.json"
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text())
+        return cls(ManagedProcess(**data["azurite"]), ManagedProcess(**data["service"]), data["key"], data["home"])
+
+    @property
+    def running(self) -> bool:
+        return self.azurite.alive() and self.service.alive()
+
+
+def default_home() -> Path:
+    return Path.cwd() / ".doctranslate" / "stack"
+
+
+def stack_up(home: Path | None = None) -> StackInfo:
+    """Start Azurite (on disk) and the local service (with durable state), unless already running."""
+    home = home or default_home()
+    existing = StackInfo.load(home)
+    if existing is not None and existing.running:
+        return existing
+    if existing is not None:
+        stack_down(home)
+    home.mkdir(parents=True, exist_ok=True)
+    azurite = start_azurite(port=free_port(), log=home / "azurite.log", data_dir=home / "azurite")
+    key = secrets.token_hex(16)
+    try:
+        service = start_local_service(port=free_port(), key=key, log=home / "service.log", state_dir=home / "service")
+    except DocTranslateError:
+        azurite.stop()
+        raise
+    info = StackInfo(azurite, service, key, str(home))
+    info.save()
+    return info
+
+
+def stack_down(home: Path | None = None) -> bool:
+    """Stop what `stack up` started; False when nothing was recorded."""
+    home = home or default_home()
+    info = StackInfo.load(home)
+    if info is None:
+        return False
+    info.service.stop()
+    info.azurite.stop()
+    (home / "stack.json").unlink(missing_ok=True)
+    return True

@@ -1,0 +1,87 @@
+"""What to do about translations that already exist, decided before anything is submitted.
+
+The service never overwrites: an existing target fails the document with `TargetFileAlreadyExists`
+(api-facts §9.1). So the policy is applied here, up front, against the target container's listing:
+
+- `skip` (default): an output made from the same source content (MD5 in its metadata) is kept and the
+  document is not sent again; an output made from older content is replaced;
+- `overwrite`: existing outputs are deleted and translated again;
+- `version`: outputs go under a new version folder, so nothing existing is touched;
+- `fail`: stop before submitting, listing every conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from doctranslate.errors import TargetsExistError
+from doctranslate.pipeline.manifests import made_from
+from doctranslate.pipeline.request import OnExisting
+from doctranslate.pipeline.scan import SourceDocument
+from doctranslate.storage.account import StorageAccount
+from doctranslate.storage.names import SOURCE_MD5_METADATA, is_manifest, target_blob_name
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One document into one language: the unit the service counts and charges."""
+
+    document: SourceDocument
+    language: str
+    target: str
+
+
+@dataclass
+class ExistingDecision:
+    translate: list[Pair] = field(default_factory=list)
+    already_done: list[Pair] = field(default_factory=list)
+    delete_first: list[Pair] = field(default_factory=list)
+
+
+def existing_outputs(account: StorageAccount, container: str, job: str) -> dict[str, Mapping[str, str]]:
+    """The job's outputs in storage, each with the source MD5 it was made from when that is known: one
+    listing finds outputs and manifests together."""
+    blobs = list(account.list_blobs(container, f"{job}/"))
+    manifests = [(b, account.read_blob(container, b.name)) for b in blobs if is_manifest(job, b.name)]
+    return made_from((b for b in blobs if not is_manifest(job, b.name)), manifests)
+
+
+def decide(
+    documents: Sequence[SourceDocument],
+    languages: Sequence[str],
+    existing: Mapping[str, Mapping[str, str]],
+    policy: OnExisting,
+    *,
+    job: str,
+    version: str | None = None,
+) -> ExistingDecision:
+    """Sort every document x language into translate / already done / delete then translate.
+
+    `existing` maps target blob names to their metadata (from one listing of the target container).
+    """
+    decision = ExistingDecision()
+    conflicts: list[str] = []
+    for language in languages:
+        for document in documents:
+            name = target_blob_name(
+                job, language, document.relative_path, version if policy is OnExisting.VERSION else None
+            )
+            pair = Pair(document, language, name)
+            metadata = existing.get(name)
+            if metadata is None:
+                decision.translate.append(pair)
+            elif policy is OnExisting.FAIL:
+                conflicts.append(name)
+            elif policy is OnExisting.SKIP and metadata.get(SOURCE_MD5_METADATA) == document.md5:
+                decision.already_done.append(pair)
+            else:  # overwrite, a stale output under skip, or (unlikely) a clash inside a fresh version folder
+                decision.delete_first.append(pair)
+                decision.translate.append(pair)
+    if conflicts:
+        shown = ", ".join(conflicts[:10]) + (f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else "")
+        raise TargetsExistError(
+            f"{len(conflicts)} translation(s) already exist in the target container: {shown}",
+            hint="nothing was submitted; re-run with --on-existing skip, overwrite or version",
+        )
+    return decision

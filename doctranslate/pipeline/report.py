@@ -1,0 +1,164 @@
+"""The per-document report of a run: what happened to every document x language, and what it cost.
+
+Written as `report.json` (for machines and for `rerun-failed`) and `report.md` (for people) in the
+output folder, and published as Prefect artifacts by the flow. It holds blob names and local paths,
+never a SAS URL. Assembling it (from a plan and what following each batch produced) and merging a rerun
+into an earlier report are done here, so every flow reports the same way.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOutcome, OutcomeStatus
+from doctranslate.pipeline.plan import RunPlan
+from doctranslate.pipeline.request import TranslationRequest
+from doctranslate.storage.atomic import write_atomically
+
+
+class SkippedFile(BaseModel):
+    source: str
+    reason: str
+
+
+class ReportSummary(BaseModel):
+    documents: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    already_translated: int = 0
+    skipped_files: int = 0
+    characters_charged: int = 0
+    estimated_characters: int = 0
+    price_per_million_characters: float = 0.0
+    cost: float = 0.0
+
+
+class RunReport(BaseModel):
+    request: dict[str, Any] | None = Field(None, description="The run's parameters (no secrets), for reruns.")
+    documents: list[DocumentOutcome] = Field(default_factory=list)
+    batches: list[BatchOutcome] = Field(default_factory=list)
+    skipped_files: list[SkippedFile] = Field(default_factory=list)
+    summary: ReportSummary = Field(default_factory=ReportSummary)
+
+    @property
+    def failures(self) -> list[DocumentOutcome]:
+        return [d for d in self.documents if d.status.is_failure]
+
+
+def assemble_report(plan: RunPlan, results: Sequence[BatchResult], *, price_per_million: float) -> RunReport:
+    """The run's report: followed batches, what was already translated, and the files not submitted."""
+    already = [
+        DocumentOutcome(
+            source=pair.document.relative_path,
+            language=pair.language,
+            status=OutcomeStatus.SKIPPED,
+            message="already translated from the same content",
+        )
+        for pair in plan.already_done
+    ]
+    report = RunReport(
+        request=plan.request.model_dump(mode="json"),
+        documents=_sorted([outcome for _, outcomes in results for outcome in outcomes] + already),
+        batches=[batch for batch, _ in results],
+        skipped_files=[SkippedFile(source=s.relative_path, reason=s.reason) for s in plan.scan.skipped],
+    )
+    return summarize(report, estimated_characters=plan.estimated_characters, price_per_million=price_per_million)
+
+
+def rerun_requests(original: RunReport) -> list[TranslationRequest]:
+    """One request per language with failed pairs, limited to exactly those documents (`include` globs)."""
+    if original.request is None:
+        return []
+    base = TranslationRequest.model_validate(original.request)
+    failed: dict[str, list[str]] = defaultdict(list)
+    for document in original.failures:
+        failed[document.language].append(document.source)
+    return [
+        TranslationRequest.model_validate(
+            base.model_copy(update={"languages": [language], "include": [glob.escape(s) for s in sources]}).model_dump()
+        )
+        for language, sources in sorted(failed.items())
+    ]
+
+
+def merge_rerun(original: RunReport, retried: Sequence[DocumentOutcome], *, price_per_million: float) -> RunReport:
+    """`original` with the outcomes of its rerun pairs replaced by the new ones."""
+    again = {(d.source, d.language) for d in retried}
+    merged = RunReport(
+        request=original.request,
+        documents=_sorted([d for d in original.documents if (d.source, d.language) not in again] + list(retried)),
+        batches=original.batches,
+        skipped_files=original.skipped_files,
+    )
+    return summarize(
+        merged, estimated_characters=original.summary.estimated_characters, price_per_million=price_per_million
+    )
+
+
+def _sorted(documents: list[DocumentOutcome]) -> list[DocumentOutcome]:
+    return sorted(documents, key=lambda d: (d.source, d.language))
+
+
+def summarize(report: RunReport, *, estimated_characters: int, price_per_million: float) -> RunReport:
+    charged = sum(d.characters_charged for d in report.documents)
+    report.summary = ReportSummary(
+        documents=len(report.documents),
+        succeeded=sum(d.status is OutcomeStatus.SUCCEEDED for d in report.documents),
+        failed=len(report.failures),
+        already_translated=sum(d.status is OutcomeStatus.SKIPPED for d in report.documents),
+        skipped_files=len(report.skipped_files),
+        characters_charged=charged,
+        estimated_characters=estimated_characters,
+        price_per_million_characters=price_per_million,
+        cost=round(charged * price_per_million / 1_000_000, 4),
+    )
+    return report
+
+
+def render_markdown(report: RunReport) -> str:
+    s = report.summary
+    lines = [
+        "# Translation report",
+        "",
+        f"- documents x languages: **{s.documents}** — succeeded {s.succeeded}, failed {s.failed}, "
+        f"already translated {s.already_translated}",
+        f"- files not submitted: {s.skipped_files}",
+        f"- characters charged: {s.characters_charged:,} (estimated before submitting: {s.estimated_characters:,})",
+        f"- cost at {s.price_per_million_characters:g} per million characters: {s.cost:.4f}",
+        "",
+    ]
+    if report.failures:
+        lines += ["## Failed", "", "| source | language | error | what to do |", "|---|---|---|---|"]
+        lines += [
+            f"| {d.source} | {d.language} | {d.error or d.status} | {d.hint or d.message or ''} |"
+            for d in report.failures
+        ]
+        lines.append("")
+    if report.skipped_files:
+        lines += ["## Not submitted", "", "| file | reason |", "|---|---|"]
+        lines += [f"| {f.source} | {f.reason} |" for f in report.skipped_files]
+        lines.append("")
+    lines += ["## Documents", "", "| source | language | status | output | characters |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {d.source} | {d.language} | {d.status} | {d.output or ''} | {d.characters_charged} |"
+        for d in report.documents
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: RunReport, out_dir: Path) -> tuple[Path, Path]:
+    json_path, markdown_path = out_dir / "report.json", out_dir / "report.md"
+    write_atomically(json_path, json.dumps(report.model_dump(mode="json"), indent=2).encode())
+    write_atomically(markdown_path, render_markdown(report).encode())
+    return json_path, markdown_path
+
+
+def read_report(path: Path) -> RunReport:
+    return RunReport.model_validate_json(path.read_bytes())

@@ -1,0 +1,98 @@
+"""What the user asks for: the flow parameters, checked field by field before anything runs.
+
+`TranslationRequest` is the flow parameter (the Prefect UI renders it as a form), so it holds names
+and paths only: no key, no SAS.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_JOB = re.compile(r"[^a-z0-9-]+")
+
+
+def _language(code: str) -> str:
+    if not _LANGUAGE.match(code):
+        raise ValueError(
+            f"{code!r} is not a language code; use codes like fr, de, pt-BR, zh-Hans "
+            "(see https://learn.microsoft.com/azure/ai-services/translator/language-support)"
+        )
+    return code
+
+
+LanguageCode = Annotated[str, AfterValidator(_language)]
+
+
+class OnExisting(StrEnum):
+    """What to do with a translation that already exists (the service itself never overwrites)."""
+
+    SKIP = "skip"
+    OVERWRITE = "overwrite"
+    VERSION = "version"
+    FAIL = "fail"
+
+
+class TranslationRequest(BaseModel):
+    """What to translate, into which languages, and how to treat what is already there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sources: list[str] = Field(min_length=1, description="Local folders or files with the documents.")
+    languages: list[LanguageCode] = Field(min_length=1, description="Target languages, e.g. fr, de, ja.")
+    source_language: LanguageCode | None = Field(None, description="Source language; empty to auto-detect.")
+    out_dir: str = Field("translations", description="Where translations and the report are written.")
+    glossaries: list[str] = Field(default_factory=list, description="Glossary files or folders; 'fr=terms.csv'.")
+    on_existing: OnExisting = Field(OnExisting.SKIP, description="What to do with translations that exist.")
+    include: list[str] = Field(default_factory=list, description="Only files matching these globs.")
+    exclude: list[str] = Field(default_factory=list, description="Leave out files matching these globs.")
+    job: str | None = Field(None, description="Name of this job's folder in storage; default: the source's name.")
+    budget: float | None = Field(None, ge=0, description="Stop before submitting if the estimate costs more.")
+
+    @model_validator(mode="after")
+    def _distinct_languages(self) -> Self:
+        seen = [code.lower() for code in self.languages]
+        duplicates = sorted({code for code in seen if seen.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"languages: {', '.join(duplicates)} given twice; each target needs its own output")
+        return self
+
+    @property
+    def job_name(self) -> str:
+        name = self.job or Path(self.sources[0]).resolve().name or "documents"
+        cleaned = _JOB.sub("-", name.lower()).strip("-")
+        return cleaned or "documents"
+
+
+class LanguageSet(BaseModel):
+    """A named group of target languages, translated into `<out_dir>/<name>/`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names the output subfolder, e.g. 'europe'.")
+    languages: list[str] = Field(min_length=1)
+
+
+class LanguageSetsRequest(BaseModel):
+    base: TranslationRequest = Field(description="Sources and options shared by every set.")
+    sets: list[LanguageSet] = Field(min_length=1)
+
+    def for_set(self, language_set: LanguageSet) -> TranslationRequest:
+        """The base request aimed at one set: its languages, into `<out_dir>/<set name>/`."""
+        one = self.base.model_copy(
+            update={"languages": language_set.languages, "out_dir": str(Path(self.base.out_dir) / language_set.name)}
+        )
+        return TranslationRequest.model_validate(one.model_dump())
+
+
+def describe_request_error(exc: ValidationError) -> str:
+    """One line per problem, named by field: `languages: List should have at least 1 item`."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors(include_url=False, include_input=False)
+    )

@@ -1,0 +1,132 @@
+"""Find the documents of a run's local sources and pre-flight each one before anything is submitted.
+
+Every document is checked (supported extension, size, not empty, readable, inside its source folder)
+and every skip has a reason, so the report can say why a file was not translated instead of the service
+skipping it silently.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict
+
+from doctranslate.errors import BadInputError
+from doctranslate.pipeline.limits import Limits
+from doctranslate.wire.catalogue import document_format_for
+
+_READ_CHUNK: Final = 1024 * 1024
+
+
+class SourceDocument(BaseModel):
+    """One local file to translate; `relative_path` (POSIX) names it everywhere after the scan."""
+
+    model_config = ConfigDict(frozen=True)
+
+    relative_path: str
+    local_path: Path
+    size: int
+    md5: str
+
+
+class SkippedDocument(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    relative_path: str
+    reason: str
+
+
+class Scan(BaseModel):
+    documents: list[SourceDocument]
+    skipped: list[SkippedDocument]
+
+
+def file_md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as source:
+        while chunk := source.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _matches(relative: str, patterns: Sequence[str]) -> bool:
+    name = PurePosixPath(relative).name
+    return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for folder, folders, files in os.walk(root, followlinks=False):
+        folders.sort()
+        for name in sorted(files):
+            yield Path(folder) / name
+
+
+def scan(
+    sources: Sequence[Path],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    limits: Limits | None = None,
+    hashed: bool = True,
+) -> Scan:
+    """Find and pre-flight every document under `sources` (folders, recursively, or single files).
+
+    `hashed=False` skips reading whole files (MD5), for a quick check before a run starts.
+    """
+    limits = limits or Limits()
+    documents: list[SourceDocument] = []
+    skipped: list[SkippedDocument] = []
+    seen: dict[str, Path] = {}
+    for source in sources:
+        if not source.exists():
+            raise BadInputError(f"source {source} does not exist", hint="give an existing folder or file")
+        root = source.resolve()
+        paths = [source] if source.is_file() else list(_walk(source))
+        for path in paths:
+            relative = path.name if source.is_file() else path.relative_to(source).as_posix()
+            if include and not _matches(relative, include):
+                continue
+            if exclude and _matches(relative, exclude):
+                continue
+            reason = _preflight(path, root if source.is_dir() else root.parent, limits)
+            if reason is None and relative in seen:
+                reason = f"the same relative path also comes from {seen[relative]}; outputs would collide"
+            if reason is not None:
+                skipped.append(SkippedDocument(relative_path=relative, reason=reason))
+                continue
+            seen[relative] = path
+            documents.append(
+                SourceDocument(
+                    relative_path=relative,
+                    local_path=path,
+                    size=path.stat().st_size,
+                    md5=file_md5(path) if hashed else "",
+                )
+            )
+    return Scan(documents=documents, skipped=skipped)
+
+
+def _preflight(path: Path, root: Path, limits: Limits) -> str | None:
+    """Why this file cannot be translated, or None when it can."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return f"symbolic link to {target}, outside the source folder; not followed"
+    if document_format_for(path.name) is None:
+        return f"unsupported file type {path.suffix or '(no extension)'}; the service would skip it silently"
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as probe:
+            probe.read(1)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if size == 0:
+        return "empty file; the service would fail it with NoTranslatableText"
+    if size > limits.document_bytes:
+        return f"{size / 1024 / 1024:.1f} MB is over the service's {limits.document_bytes // 1024 // 1024} MB limit"
+    return None

@@ -1,0 +1,47 @@
+"""Put a plan's documents and glossaries into the source container, and clear outputs to be replaced.
+
+Idempotent: a blob whose metadata MD5 equals the local file's is left alone, so re-running a run
+uploads nothing that is already there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+from datetime import timedelta
+
+from doctranslate.pipeline.plan import RunPlan
+from doctranslate.storage.account import StorageAccount
+from doctranslate.storage.names import SOURCE_MD5_METADATA, glossary_blob_name, source_blob_name
+from doctranslate.storage.transfer import Upload, upload_files
+
+
+async def stage_plan(
+    plan: RunPlan, account: StorageAccount, *, lifetime: timedelta, concurrency: int
+) -> tuple[int, int]:
+    """(uploaded, already there). Also deletes the outputs the plan replaces."""
+    layout = plan.layout
+    await asyncio.to_thread(account.ensure_container, layout.source_container)
+    present = {
+        blob.name: blob.metadata.get(SOURCE_MD5_METADATA)
+        for blob in await asyncio.to_thread(lambda: list(account.list_blobs(layout.source_container, f"{layout.job}/")))
+    }
+    wanted: dict[str, Upload] = {}
+    for batch in plan.batches:
+        if not batch.needs_submitting:
+            continue
+        for pair in batch.decision.translate:
+            name = source_blob_name(layout.job, pair.document.relative_path)
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            wanted[name] = Upload(pair.document.local_path, name, pair.document.md5, content_type)
+    for glossary in plan.glossaries:
+        name = glossary_blob_name(layout.job, glossary.md5, glossary.path.name)
+        wanted[name] = Upload(glossary.path, name, glossary.md5)
+    missing = [u for name, u in wanted.items() if present.get(name) != u.md5_hex]
+    if missing:
+        container = account.container_sas_url(layout.source_container, "cw", lifetime)
+        await upload_files(missing, container, concurrency=concurrency)
+    for batch in plan.batches:
+        for pair in batch.decision.delete_first if batch.needs_submitting else []:
+            await asyncio.to_thread(account.delete_blob, layout.target_container, pair.target)
+    return len(missing), len(wanted) - len(missing)

@@ -1,0 +1,135 @@
+"""Planning: batches within every limit at once, stable keys, the journal re-attached, the existing-target
+policy and the budget applied before anything is submitted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from doctranslate.errors import BadInputError, BudgetExceededError, TargetsExistError
+from doctranslate.pipeline.journal import SubmissionJournal
+from doctranslate.pipeline.plan import RunPlan, batch_key, plan_batches, plan_run, preflight
+from doctranslate.pipeline.request import OnExisting, TranslationRequest
+from doctranslate.pipeline.scan import SourceDocument, file_md5
+from doctranslate.storage.names import SOURCE_MD5_METADATA
+
+
+def docs(count: int, size: int = 1000) -> list[SourceDocument]:
+    return [
+        SourceDocument(relative_path=f"d/{i:05}.txt", local_path=Path(f"/x/{i}"), size=size, md5=f"{i:032x}")
+        for i in range(count)
+    ]
+
+
+def test_2500_documents_into_3_languages_make_3_batches_of_at_most_1000() -> None:
+    batches = plan_batches(docs(2500), ["fr", "de", "ja"])
+    assert [len(b.documents) for b in batches] == [1000, 1000, 500]
+    assert all(b.languages == ["fr", "de", "ja"] for b in batches)
+    assert len({d.relative_path for b in batches for d in b.documents}) == 2500  # each exactly once
+
+
+def test_more_than_10_languages_and_250_mb_split_too() -> None:
+    twelve = [f"l{i}" for i in range(12)]
+    batches = plan_batches(docs(600, size=1024 * 1024), twelve)  # 600 MB
+    assert {len(b.languages) for b in batches} == {10, 2}
+    assert all(b.total_bytes <= 250 * 1024 * 1024 and len(b.documents) <= 1000 for b in batches)
+    assert len(batches) == 2 * 3  # two language groups x (250 + 250 + 100 documents)
+
+
+def test_batch_keys_depend_on_content_languages_and_context_only() -> None:
+    a = docs(3)
+    assert batch_key(a, ["fr", "de"], "ctx") == batch_key(list(reversed(a)), ["de", "fr"], "ctx")
+    changed = [*a[:2], a[2].model_copy(update={"md5": "f" * 32})]
+    assert batch_key(changed, ["fr", "de"], "ctx") != batch_key(a, ["fr", "de"], "ctx")
+    assert batch_key(a, ["fr"], "ctx") != batch_key(a, ["fr"], "other glossary")
+
+
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    (root / "guide").mkdir(parents=True)
+    (root / "guide" / "intro.md").write_text("# Intro\n\nHello there.\n")
+    (root / "notes.txt").write_text("Plain notes.\n")
+    (root / "logo.png").write_bytes(b"\x89PNG")
+    return root
+
+
+def request(root: Path, **options: object) -> TranslationRequest:
+    return TranslationRequest(sources=[str(root)], languages=["fr", "de"], job="docs", **options)  # type: ignore[arg-type]
+
+
+def plan(
+    root: Path, journal: SubmissionJournal, existing: dict[str, dict[str, str]] | None = None, **options: object
+) -> RunPlan:
+    return plan_run(
+        request(root, **options),
+        existing or {},
+        journal,
+        source_container="src",
+        target_container="tgt",
+        price_per_million=10.0,
+    )
+
+
+def test_a_fresh_plan_submits_every_pair_and_prices_exactly_what_will_be_charged(tmp_path: Path) -> None:
+    journal = SubmissionJournal(tmp_path / "journal")
+    run = plan(folder(tmp_path), journal)
+
+    assert [s.relative_path for s in run.scan.skipped] == ["logo.png"]
+    assert len(run.batches) == 1 and run.batches[0].needs_submitting
+    assert sorted(p.target for p in run.batches[0].decision.translate) == [
+        "docs/de/guide/intro.md",
+        "docs/de/notes.txt",
+        "docs/fr/guide/intro.md",
+        "docs/fr/notes.txt",
+    ]
+    assert run.estimated_characters == 2 * (len("Intro") + len("Hello there.") + len("Plain notes."))
+    assert run.estimated_cost == pytest.approx(run.estimated_characters * 10 / 1_000_000)
+    assert "4 to translate in 1 new batch(es)" in run.describe()
+
+
+def test_a_batch_the_journal_knows_is_reattached_and_what_it_gathered_is_kept(tmp_path: Path) -> None:
+    root, journal = folder(tmp_path), SubmissionJournal(tmp_path / "journal")
+    key = plan(root, journal).batches[0].batch.key
+    journal.record(key, "b-1")
+    gathered = {"docs/fr/notes.txt": {SOURCE_MD5_METADATA: file_md5(root / "notes.txt")}}
+
+    run = plan(root, journal, gathered, on_existing=OnExisting.OVERWRITE)
+
+    (batch,) = run.batches
+    assert batch.batch.key != key, "overwrite asks for new work: its batches get fresh keys"
+    journal.record(batch.batch.key, "b-2")
+    resumed = plan(root, journal, gathered).batches[0]
+    assert resumed.submitted_as == "b-1" and not resumed.needs_submitting
+    assert [p.target for p in resumed.decision.already_done] == ["docs/fr/notes.txt"]
+    assert len(resumed.decision.translate) == 3, "the rest is still to be followed"
+    assert resumed.decision.delete_first == [], "a batch already ours never deletes an output"
+    assert plan(root, journal, gathered).estimated_characters == 0, "nothing new is paid for"
+
+
+def test_current_outputs_are_kept_and_stale_ones_replaced(tmp_path: Path) -> None:
+    root = folder(tmp_path)
+    existing = {
+        "docs/fr/notes.txt": {SOURCE_MD5_METADATA: file_md5(root / "notes.txt")},
+        "docs/de/notes.txt": {SOURCE_MD5_METADATA: "0" * 32},
+    }
+    (batch,) = plan(root, SubmissionJournal(tmp_path / "journal"), existing).batches
+
+    assert [p.target for p in batch.decision.already_done] == ["docs/fr/notes.txt"]
+    assert [p.target for p in batch.decision.delete_first] == ["docs/de/notes.txt"]
+    assert "docs/de/notes.txt" in [p.target for p in batch.decision.translate]
+
+
+def test_over_budget_or_in_conflict_nothing_is_planned(tmp_path: Path) -> None:
+    root, journal = folder(tmp_path), SubmissionJournal(tmp_path / "journal")
+    with pytest.raises(BudgetExceededError, match="over the budget"):
+        plan(root, journal, budget=0.0000001)
+    with pytest.raises(TargetsExistError, match=r"docs/fr/notes\.txt"):
+        plan(root, journal, {"docs/fr/notes.txt": {}}, on_existing=OnExisting.FAIL)
+
+
+def test_preflight_refuses_missing_sources_and_empty_selections(tmp_path: Path) -> None:
+    with pytest.raises(BadInputError, match="does not exist"):
+        preflight(request(tmp_path / "nowhere"))
+    with pytest.raises(BadInputError, match="nothing to translate"):
+        preflight(request(folder(tmp_path), include=["*.pdf"]))

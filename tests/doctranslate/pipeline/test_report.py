@@ -1,0 +1,96 @@
+"""The report: assembled from the plan and each batch's outcomes, merged after a rerun, written atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from doctranslate.pipeline.journal import SubmissionJournal
+from doctranslate.pipeline.outcomes import BatchOutcome, DocumentOutcome, OutcomeStatus
+from doctranslate.pipeline.plan import plan_run
+from doctranslate.pipeline.report import (
+    RunReport,
+    assemble_report,
+    merge_rerun,
+    read_report,
+    render_markdown,
+    rerun_requests,
+    summarize,
+    write_report,
+)
+from doctranslate.pipeline.request import TranslationRequest
+from doctranslate.pipeline.scan import file_md5
+from doctranslate.storage.names import SOURCE_MD5_METADATA
+
+
+def outcome(source: str, language: str, status: OutcomeStatus, charged: int = 0, **extra: str) -> DocumentOutcome:
+    return DocumentOutcome(source=source, language=language, status=status, characters_charged=charged, **extra)
+
+
+def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (docs / name).write_text(f"Text of {name}.")
+    (docs / "empty.txt").write_text("")
+    request = TranslationRequest(sources=[str(docs)], languages=["fr"], job="docs")  # type: ignore[call-arg]
+    done = {"docs/fr/c.txt": {SOURCE_MD5_METADATA: file_md5(docs / "c.txt")}}
+    journal = SubmissionJournal(tmp_path / "journal")
+    plan = plan_run(request, done, journal, source_container="s", target_container="t", price_per_million=10)
+    followed = [
+        outcome("b.txt", "fr", OutcomeStatus.FAILED, error="NoTranslatableText", hint="fix it"),
+        outcome("a.txt", "fr", OutcomeStatus.SUCCEEDED, charged=500_000, output="out/fr/a.txt"),
+    ]
+    batch = BatchOutcome(id="b-1", status="Succeeded", documents=2, characters_charged=500_000)
+
+    report = assemble_report(plan, [(batch, followed)], price_per_million=10)
+
+    assert [(d.source, d.status) for d in report.documents] == [
+        ("a.txt", OutcomeStatus.SUCCEEDED),
+        ("b.txt", OutcomeStatus.FAILED),
+        ("c.txt", OutcomeStatus.SKIPPED),
+    ]
+    s = report.summary
+    assert (s.documents, s.succeeded, s.failed, s.already_translated, s.skipped_files) == (3, 1, 1, 1, 1)
+    assert s.cost == 5.0
+    assert report.request is not None and report.request["languages"] == ["fr"]
+    assert "| b.txt | fr | NoTranslatableText | fix it |" in render_markdown(report)
+
+
+def test_a_rerun_asks_for_exactly_the_failed_pairs_and_merges_its_outcomes_in() -> None:
+    request = TranslationRequest(sources=["docs"], languages=["fr", "de"], job="docs")  # type: ignore[call-arg]
+    report = _report(
+        request,
+        [
+            outcome("a[1].txt", "fr", OutcomeStatus.FAILED),
+            outcome("a[1].txt", "de", OutcomeStatus.SUCCEEDED, charged=10),
+            outcome("b.txt", "de", OutcomeStatus.CANCELLED),
+        ],
+    )
+    requests = rerun_requests(report)
+    assert [(r.languages, r.include) for r in requests] == [(["de"], ["b.txt"]), (["fr"], ["a[[]1].txt"])]
+
+    merged = merge_rerun(report, [outcome("b.txt", "de", OutcomeStatus.SUCCEEDED, charged=7)], price_per_million=0)
+    assert [(d.source, d.language, d.status) for d in merged.documents] == [
+        ("a[1].txt", "de", OutcomeStatus.SUCCEEDED),
+        ("a[1].txt", "fr", OutcomeStatus.FAILED),
+        ("b.txt", "de", OutcomeStatus.SUCCEEDED),
+    ]
+    assert merged.summary.characters_charged == 17
+
+
+def test_reports_round_trip_through_their_files(tmp_path: Path) -> None:
+    request = TranslationRequest(sources=["docs"], languages=["fr"], job="docs")  # type: ignore[call-arg]
+    report = _report(request, [outcome("a.txt", "fr", OutcomeStatus.NOT_TRANSLATED, message="skipped silently")])
+    json_path, markdown_path = write_report(report, tmp_path)
+    assert read_report(json_path) == report
+    assert json.loads(json_path.read_text())["documents"][0]["status"] == "NotTranslated"
+    assert "NotTranslated" in markdown_path.read_text()
+
+
+def _report(request: TranslationRequest, documents: list[DocumentOutcome]) -> RunReport:
+    return summarize(
+        RunReport(request=request.model_dump(mode="json"), documents=documents),
+        estimated_characters=0,
+        price_per_million=0,
+    )

@@ -1,0 +1,42 @@
+"""Scanning and pre-flight: a reason for every skip, missing sources refused."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from doctranslate.errors import BadInputError
+from doctranslate.pipeline.limits import Limits
+from doctranslate.pipeline.scan import scan
+
+
+def test_scan_preflights_and_gives_a_reason_for_every_skip(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    (root / "sub").mkdir(parents=True)
+    (root / "ok.txt").write_text("hello")
+    (root / "sub" / "page.html").write_text("<p>hi</p>")
+    (root / "image.png").write_bytes(b"\x89PNG")
+    (root / "empty.md").write_text("")
+    (root / "draft.txt").write_text("draft")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not yours")
+    os.symlink(outside, root / "link.txt")
+    os.symlink(root / "ok.txt", root / "inside-link.txt")
+
+    found = scan([root], exclude=["draft*"], limits=Limits(document_bytes=4))
+
+    assert [d.relative_path for d in found.documents] == []  # 4-byte limit: everything real is too big
+    found = scan([root], exclude=["draft*"])
+    assert sorted(d.relative_path for d in found.documents) == ["inside-link.txt", "ok.txt", "sub/page.html"]
+    reasons = {s.relative_path: s.reason for s in found.skipped}
+    assert "unsupported file type .png" in reasons["image.png"]
+    assert "empty file" in reasons["empty.md"]
+    assert "outside the source folder" in reasons["link.txt"]
+    assert "draft.txt" not in reasons  # excluded on purpose, not a problem
+
+
+def test_missing_sources_are_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(BadInputError, match="does not exist"):
+        scan([tmp_path / "nope"])

@@ -1,0 +1,127 @@
+"""Submitting exactly once: a recorded batch is re-attached, a pending record whose batch reached the service
+is adopted (found by its documents), and only a batch nobody sent is POSTed, after its pending record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from doctranslate.client import DocumentTranslationClient
+from doctranslate.pipeline.journal import SubmissionJournal
+from doctranslate.pipeline.plan import PlannedBatch
+from doctranslate.pipeline.scan import SourceDocument
+from doctranslate.pipeline.submit import submit_once
+from doctranslate.redaction import SasUrl
+from doctranslate.wire import BatchRequest, SourceInput, StartTranslationDetails, StorageType, TargetInput
+
+STORAGE = "https://acct.blob.core.windows.net"
+NEW_ID = "11111111-2222-4333-8444-555555555555"
+EARLIER_ID = "99999999-8888-4777-8666-555555555555"
+OTHER_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+
+BATCH = PlannedBatch(
+    key="k" * 32,
+    documents=[SourceDocument(relative_path="a.txt", local_path=Path("/docs/a.txt"), size=3, md5="0" * 32)],
+    languages=["fr"],
+)
+DETAILS = StartTranslationDetails(
+    inputs=[
+        BatchRequest(
+            source=SourceInput(source_url=SasUrl(f"{STORAGE}/src/job/a.txt?sp=r&sig=SOURCESIG")),
+            targets=[TargetInput(target_url=SasUrl(f"{STORAGE}/tgt/job/fr/a.txt?sp=wl&sig=TARGETSIG"), language="fr")],
+            storage_type=StorageType.FILE,
+        )
+    ]
+)
+
+
+def status(batch_id: str) -> dict[str, object]:
+    summary = {"total": 1, "failed": 0, "success": 0, "inProgress": 1, "notYetStarted": 0, "cancelled": 0}
+    return {
+        "id": batch_id,
+        "createdDateTimeUtc": "2026-12-01T09:00:00Z",
+        "lastActionDateTimeUtc": "2026-12-01T09:00:01Z",
+        "status": "Running",
+        "summary": {**summary, "totalCharacterCharged": 0},
+    }
+
+
+def document(source: str) -> dict[str, object]:
+    return {
+        "id": "00000001-0000-4000-8000-000000000000",
+        "sourcePath": source,
+        "status": "Running",
+        "to": "fr",
+        "lastActionDateTimeUtc": "2026-12-01T09:00:01Z",
+    }
+
+
+class Service:
+    """Batches already on the service (id -> the source path of its first document), and the POSTs received."""
+
+    def __init__(self, batches: dict[str, str]) -> None:
+        self.batches = batches
+        self.posts = 0
+        self.requests: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(f"{request.method} {request.url.path}")
+        if request.method == "POST":
+            self.posts += 1
+            location = f"https://x.cognitiveservices.azure.com/translator/document/batches/{NEW_ID}"
+            return httpx.Response(202, headers={"Operation-Location": location})
+        if request.url.path.endswith("/documents"):
+            batch_id = request.url.path.split("/")[-2]
+            return httpx.Response(200, json={"value": [document(self.batches[batch_id])]})
+        return httpx.Response(200, json={"value": [status(b) for b in self.batches]})
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> SubmissionJournal:
+    return SubmissionJournal(tmp_path / "submissions")
+
+
+def test_a_new_batch_is_marked_pending_then_posted_once_and_recorded(
+    sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
+) -> None:
+    service = Service({})
+    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == NEW_ID
+    assert service.posts == 1
+    entry = journal.read(BATCH.key)
+    assert entry["batch_id"] == NEW_ID
+    assert "pending_since" in entry, "the pending mark must be written before the POST"
+
+
+def test_a_recorded_batch_is_reattached_without_a_request(
+    sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
+) -> None:
+    journal.record(BATCH.key, EARLIER_ID)
+    service = Service({})
+    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == EARLIER_ID
+    assert service.requests == []
+
+
+def test_a_pending_batch_that_reached_the_service_is_adopted_not_sent_again(
+    sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
+) -> None:
+    journal.mark_pending(BATCH.key)  # the run died between its POST and recording the answer
+    service = Service({OTHER_ID: f"{STORAGE}/src/other/b.txt", EARLIER_ID: f"{STORAGE}:443/src/job/a.txt"})
+
+    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == EARLIER_ID
+
+    assert service.posts == 0
+    assert journal.read(BATCH.key)["batch_id"] == EARLIER_ID
+
+
+def test_a_pending_batch_the_service_never_got_is_posted(
+    sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
+) -> None:
+    journal.mark_pending(BATCH.key)  # the run died before its POST
+    service = Service({OTHER_ID: f"{STORAGE}/src/other/b.txt"})
+
+    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == NEW_ID
+
+    assert service.posts == 1
