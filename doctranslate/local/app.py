@@ -32,7 +32,7 @@ from doctranslate.local.jobs import JobRunner
 from doctranslate.local.paging import ListParameterError, ListRequest, page
 from doctranslate.local.presenter import batch_body, document_body, error_body, format_listing, gateway_error_body
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
-from doctranslate.local.state import StateStore
+from doctranslate.local.state import BatchRow, StateStore
 from doctranslate.redaction import install_log_redaction, redact_text
 from doctranslate.wire.catalogue import DOCUMENT_FORMATS, GLOSSARY_FORMATS, glossary_format_named
 from doctranslate.wire.requests import StartTranslationDetails
@@ -239,24 +239,26 @@ class _BatchRoutes:
         body["value"] = [batch_body(b, self._store.tally(b.id)) for b in body["value"]]
         return _json(200, body)
 
-    async def get_batch(self, request: Request, batch_id: str) -> Response:
+    def _batch(self, request: Request, batch_id: str) -> BatchRow | JSONResponse:
+        """The batch a route names, or the answer that says why there is none (bad version, unknown id)."""
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
         batch = self._store.get_batch(batch_id)
-        if batch is None:
-            return _not_found("id")
+        return _not_found("id") if batch is None else batch
+
+    async def get_batch(self, request: Request, batch_id: str) -> Response:
+        batch = self._batch(request, batch_id)
+        if isinstance(batch, JSONResponse):
+            return batch
         body, age = self._service.faults.cached_status(batch_id, batch_body(batch, self._store.tally(batch_id)))
         headers = {"Cache-Control": "public, max-age=1"} | ({"Age": str(age)} if age is not None else {})
         return _json(200, body, headers)
 
     async def cancel(self, request: Request, batch_id: str) -> Response:
-        family = _family(request)
-        if isinstance(family, JSONResponse):
-            return family
-        batch = self._store.get_batch(batch_id)
-        if batch is None:
-            return _not_found("id")
+        batch = self._batch(request, batch_id)
+        if isinstance(batch, JSONResponse):
+            return batch
         if batch.status.is_terminal or batch.status is Status.CANCELLING:
             return _invalid(f"The batch is already {batch.status.value} and cannot be cancelled.", "InvalidCancel")
         self._store.request_cancel(batch_id)

@@ -14,8 +14,7 @@ from azure.storage.blob import (
 )
 
 from doctranslate.local.stack import AZURITE_ACCOUNT, AZURITE_KEY, connection_string
-
-STORAGE_API_VERSION = "2025-11-05"  # Azurite 3.35 rejects the SDK's newer default (azurite-notes §2)
+from doctranslate.storage.rest import STORAGE_API_VERSION
 
 
 class Storage:

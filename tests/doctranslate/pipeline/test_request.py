@@ -1,0 +1,38 @@
+"""The request: fields checked one by one, with the field named; job names fit storage; sets derive requests."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from doctranslate.pipeline.request import (
+    LanguageSet,
+    LanguageSetsRequest,
+    TranslationRequest,
+    describe_request_error,
+)
+
+
+def test_bad_fields_are_named_one_line_each() -> None:
+    with pytest.raises(ValidationError) as caught:
+        TranslationRequest(sources=[], languages=["German", "fr"])  # type: ignore[call-arg]
+    described = describe_request_error(caught.value)
+    assert "sources: List should have at least 1 item" in described
+    assert "languages.0: 'German' is not a language code" in described
+
+
+def test_a_language_given_twice_is_refused() -> None:
+    with pytest.raises(ValidationError, match="fr given twice"):
+        TranslationRequest(sources=["docs"], languages=["fr", "de", "fr"])  # type: ignore[call-arg]
+
+
+def test_job_names_are_storage_safe_and_default_to_the_source_folder() -> None:
+    assert TranslationRequest(sources=["My Docs/"], languages=["fr"]).job_name == "my-docs"  # type: ignore[call-arg]
+    assert TranslationRequest(sources=["x"], languages=["fr"], job="Team_A 2026").job_name == "team-a-2026"  # type: ignore[call-arg]
+
+
+def test_each_language_set_gets_its_languages_and_its_own_folder() -> None:
+    base = TranslationRequest(sources=["docs"], languages=["fr"], out_dir="out", budget=5)  # type: ignore[call-arg]
+    sets = LanguageSetsRequest(base=base, sets=[LanguageSet(name="asia", languages=["ja", "zh-Hans"])])
+    one = sets.for_set(sets.sets[0])
+    assert (one.languages, one.out_dir, one.budget) == (["ja", "zh-Hans"], "out/asia", 5)
