@@ -24,7 +24,6 @@ from azure.storage.blob.aio import ContainerClient
 from bench.common import Figure, Result, fresh_azurite, ratio_figure, scratch_folder, stopwatch
 from doctranslate.pipeline.existing import Pair, existing_outputs
 from doctranslate.pipeline.gather import GatherSettings, fetch_translations
-from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.plan import RunPlan, plan_run
 from doctranslate.pipeline.request import TranslationRequest
 from doctranslate.pipeline.stage import stage_plan
@@ -64,12 +63,12 @@ def _settings(connection: str) -> Settings:
     return Settings(storage_connection_string=connection)  # type: ignore[call-arg]
 
 
-def _plan(source: Path, settings: Settings, journal: Path) -> RunPlan:
+def _plan(source: Path, settings: Settings) -> RunPlan:
     request = TranslationRequest(sources=[str(source)], languages=["fr"], job="bench")  # type: ignore[call-arg]
     return plan_run(
         request,
         existing_outputs(StorageAccount(settings), settings.target_container, request.job_name),
-        SubmissionJournal(journal),
+        {}.get,
         source_container=settings.source_container,
         target_container=settings.target_container,
         price_per_million=0,
@@ -106,7 +105,7 @@ async def _sdk_download(connection: str, container: str, names: list[str], out: 
 def _staging_ours(source: Path, scratch: Path) -> float:
     with fresh_azurite(scratch) as (_, connection):
         settings = _settings(connection)
-        plan = _plan(source, settings, scratch / "journal")
+        plan = _plan(source, settings)
         with stopwatch() as elapsed:
             uploaded, _ = asyncio.run(
                 stage_plan(plan, StorageAccount(settings), lifetime=LIFETIME, concurrency=settings.transfer_concurrency)
@@ -127,7 +126,7 @@ def _gathering_ours(source: Path, scratch: Path) -> float:
     out = scratch / "out-ours"
     with fresh_azurite(scratch) as (_, connection):
         settings = _settings(connection)
-        plan = _plan(source, settings, scratch / "journal")
+        plan = _plan(source, settings)
         pairs: list[Pair] = [p for b in plan.batches for p in b.decision.translate]
         asyncio.run(_put_targets(connection, settings.target_container, pairs))
         follow = GatherSettings(out, settings.target_container, LIFETIME, concurrency=settings.transfer_concurrency)

@@ -163,7 +163,6 @@ def events_watch(
     once: Annotated[bool, typer.Option(help="List once, report, and exit.")] = False,
 ) -> None:
     """Poll CONTAINER and post a Prefect event for every new or changed blob (for Azurite, or no Event Grid)."""
-    import hashlib
     import time
 
     from doctranslate.events.prefect_sink import PrefectEventSink
@@ -172,10 +171,9 @@ def events_watch(
 
     log_to_console()
     settings = load_settings()
-    suffix = f"-{hashlib.sha256(prefix.encode()).hexdigest()[:8]}" if prefix else ""
-    watcher = ContainerWatcher(
-        StorageAccount(settings), container, prefix, settings.state_dir / "watch" / f"{container}{suffix}.json"
-    )
+    account = StorageAccount(settings)
+    account.ensure_container(settings.target_container)
+    watcher = ContainerWatcher(account, container, prefix, state_container=settings.target_container)
     sink = PrefectEventSink.from_environment()
     while True:
         arrivals = watcher.poll()

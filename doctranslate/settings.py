@@ -92,6 +92,17 @@ class Settings(BaseSettings):
         description="https://<account>.blob.core.windows.net, used with DefaultAzureCredential.",
     )
 
+    translator_block: str | None = Field(
+        default=None,
+        validation_alias=_env("translator_block"),
+        description="Name of a Prefect 'Document Translator Credentials' block to take endpoint and key from.",
+    )
+    storage_block: str | None = Field(
+        default=None,
+        validation_alias=_env("storage_block"),
+        description="Name of a Prefect 'Azure Blob Storage Credentials' block (prefect-azure) to take storage from.",
+    )
+
     source_container: str = Field(
         default="doctranslate-source", validation_alias=_env("source_container"), pattern=r"^[a-z0-9](-?[a-z0-9])+$"
     )

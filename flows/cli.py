@@ -61,7 +61,8 @@ def _run_flow(flow_call: Coroutine[Any, Any, T]) -> T:
 
 
 def _use_local_stack_if_unconfigured() -> None:
-    if load_settings().translator_endpoint is not None:
+    settings = load_settings()
+    if settings.translator_endpoint is not None or settings.translator_block is not None:
         return
     info = stack_up()
     os.environ.update(info.environment)

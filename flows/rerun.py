@@ -7,8 +7,17 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from doctranslate.errors import BadInputError
-from doctranslate.pipeline.report import RunReport, merge_rerun, read_report, rerun_requests, write_report
+from doctranslate.pipeline.report import (
+    RunReport,
+    merge_rerun,
+    read_report,
+    rerun_requests,
+    upload_report,
+    write_report,
+)
 from doctranslate.settings import load_settings
+from doctranslate.storage.account import StorageAccount
+from doctranslate_prefect.deployments.blocks import settings_from_blocks
 from doctranslate_prefect.flows.translate import translate_documents
 
 
@@ -24,6 +33,11 @@ async def rerun_failed(report_path: str) -> RunReport:
         get_run_logger().info("nothing failed in %s", report_path)
         return original
     retried = [outcome for request in requests for outcome in (await translate_documents(request)).documents]
-    merged = merge_rerun(original, retried, price_per_million=load_settings().price_per_million_characters)
-    write_report(merged, Path(requests[0].out_dir))
+    first = requests[0]
+    settings = await settings_from_blocks(
+        load_settings(), translator_block=first.translator_block, storage_block=first.storage_block
+    )
+    merged = merge_rerun(original, retried, price_per_million=settings.price_per_million_characters)
+    write_report(merged, Path(first.out_dir))
+    upload_report(merged, StorageAccount(settings), settings.target_container, first.job_name)
     return merged

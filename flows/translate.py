@@ -19,6 +19,8 @@ from doctranslate.pipeline.report import RunReport, assemble_report
 from doctranslate.pipeline.request import LanguageSetsRequest, TranslationRequest
 from doctranslate.redaction import enable_http_logging, install_log_redaction
 from doctranslate.settings import load_settings
+from doctranslate_prefect.deployments.blocks import settings_from_blocks
+from doctranslate_prefect.tasks.compact import compact
 from doctranslate_prefect.tasks.follow import follow, restore
 from doctranslate_prefect.tasks.limits import BATCHES_IN_FLIGHT
 from doctranslate_prefect.tasks.plan import plan
@@ -40,7 +42,9 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
     """Translate the documents of `request.sources` into `request.languages`; write outputs and a report
     under `request.out_dir`. Re-running the same request resumes: nothing is submitted or paid twice."""
     install_log_redaction()
-    settings = load_settings()
+    settings = await settings_from_blocks(
+        load_settings(), translator_block=request.translator_block, storage_block=request.storage_block
+    )
     if settings.log_http:
         enable_http_logging()
     out_dir = Path(request.out_dir)
@@ -57,7 +61,8 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
     results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.to_follow))
     await restore(run_plan.already_done, out_dir, settings)
     report = assemble_report(run_plan, results, price_per_million=settings.price_per_million_characters)
-    await publish(report, out_dir)
+    await publish(report, out_dir, run_plan.layout.job, settings)
+    compact(run_plan.layout.job, settings)
     return report
 
 

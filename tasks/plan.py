@@ -23,7 +23,7 @@ def plan(request: TranslationRequest, settings: Settings) -> RunPlan:
     result = plan_run(
         request,
         existing_outputs(account, settings.target_container, request.job_name),
-        SubmissionJournal(settings.state_dir / "submissions"),
+        SubmissionJournal(account, settings.target_container, request.job_name).submitted,
         source_container=settings.source_container,
         target_container=settings.target_container,
         price_per_million=settings.price_per_million_characters,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -9,15 +10,18 @@ from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
-from doctranslate.pipeline.report import RunReport, render_markdown, write_report
+from doctranslate.pipeline.report import RunReport, render_markdown, upload_report, write_report
+from doctranslate.settings import Settings
+from doctranslate.storage.account import StorageAccount
 
 DOCUMENTS_FAILED_EVENT = "doctranslate.run.documents-failed"
 
 
 @task(name="report", cache_policy=NO_CACHE, persist_result=False)
-async def publish(report: RunReport, out_dir: Path) -> Path:
-    """>>> await publish(report, Path("translations"))  # doctest: +SKIP"""
+async def publish(report: RunReport, out_dir: Path, job: str, settings: Settings) -> Path:
+    """>>> await publish(report, Path("translations"), "docs", settings)  # doctest: +SKIP"""
     json_path, markdown_path = write_report(report, out_dir)
+    await asyncio.to_thread(upload_report, report, StorageAccount(settings), settings.target_container, job)
     rows = [
         d.model_dump(include={"source", "language", "status", "output", "characters_charged", "error", "hint"})
         for d in report.documents

@@ -69,10 +69,17 @@ async def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: Batch
 
 
 def _submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
+    account = StorageAccount(settings)
     lifetime = timedelta(minutes=settings.sas_lifetime_minutes)
-    details = build_request(batch.decision.translate, glossaries, layout, StorageAccount(settings), lifetime)
+    details = build_request(batch.decision.translate, glossaries, layout, account, lifetime)
+    journal = SubmissionJournal(account, layout.target_container, layout.job)
+
+    def clear_replaced_outputs() -> None:
+        for pair in batch.decision.delete_first:
+            account.delete_blob(layout.target_container, pair.target)
+
     with DocumentTranslationClient.from_settings(settings) as client:
-        return submit_once(client, SubmissionJournal(settings.state_dir / "submissions"), batch.batch, details)
+        return submit_once(client, journal, batch.batch, details, before_post=clear_replaced_outputs)
 
 
 def submission_options(settings: Settings) -> dict[str, Any]:

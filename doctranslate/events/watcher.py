@@ -1,26 +1,29 @@
 """Watch a container for new or changed blobs and report them as blob arrivals: Event Grid's job, for
 Azurite (which has none) and for accounts without an Event Grid subscription.
 
-A high-water mark (the newest last-modified time seen, plus the blobs seen at exactly that time) is
-kept in a small JSON file and advanced only after the arrivals were handed on, so a watcher that dies
-re-reports rather than misses. Event ids derive from container, name and ETag: a re-report is the same
-event, and a blob written again is a new one. Each poll lists the container (prefix), since storage
-cannot list "modified since".
+A high-water mark (the newest last-modified time seen, plus the blobs seen at exactly that time) is kept
+in a small blob in doctranslate's state container (`storage.names.watch_mark_blob_name`), so a watcher
+restarted on another machine goes on where the last one stopped. It is advanced only after the arrivals
+were handed on, so a watcher that dies re-reports rather than misses, and written only over the version it
+was read from (If-Match): of two watchers racing, one advances it and the other re-reports. Event ids
+derive from container, name and ETag: a re-report is the same event, and a blob written again is a new
+one. Each poll lists the container (prefix), since storage cannot list "modified since".
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import uuid
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from doctranslate.events.blob_created import BlobCreated
 from doctranslate.storage.account import StorageAccount
-from doctranslate.storage.atomic import write_atomically
 from doctranslate.storage.blobs import BlobInfo
+from doctranslate.storage.names import watch_mark_blob_name
+
+logger = logging.getLogger("doctranslate.events.watcher")
 
 
 class HighWaterMark(BaseModel):
@@ -45,12 +48,14 @@ class HighWaterMark(BaseModel):
 
 
 class ContainerWatcher:
-    def __init__(self, account: StorageAccount, container: str, prefix: str, state_file: Path) -> None:
+    def __init__(self, account: StorageAccount, container: str, prefix: str, *, state_container: str) -> None:
         self.account = account
         self.container = container
         self.prefix = prefix
-        self.state_file = state_file
+        self._state_container = state_container
+        self._mark_name = watch_mark_blob_name(container, prefix)
         self._pending: HighWaterMark | None = None
+        self._etag: str | None = None
 
     def poll(self) -> list[BlobCreated]:
         """Blobs new since the mark, oldest first. Call `commit()` once they have been handed on."""
@@ -65,14 +70,19 @@ class ContainerWatcher:
         return [self._arrival(blob) for blob in new]
 
     def commit(self) -> None:
-        if self._pending is not None:
-            write_atomically(self.state_file, self._pending.model_dump_json().encode())
-            self._pending = None
+        if self._pending is None:
+            return
+        data = self._pending.model_dump_json().encode()
+        if not self.account.write_blob_if(self._state_container, self._mark_name, data, etag=self._etag):
+            logger.info(
+                "another watcher advanced the mark of %s meanwhile; its arrivals are reported again", self.container
+            )
+        self._pending = None
 
     def _load(self) -> HighWaterMark:
-        if not self.state_file.is_file():
-            return HighWaterMark()
-        return HighWaterMark.model_validate(json.loads(self.state_file.read_text(encoding="utf-8")))
+        found = self.account.read_blob_tagged(self._state_container, self._mark_name)
+        self._etag = found[1] if found else None
+        return HighWaterMark.model_validate_json(found[0]) if found else HighWaterMark()
 
     def _arrival(self, blob: BlobInfo) -> BlobCreated:
         identity = f"{self.account.url}/{self.container}/{blob.name}@{blob.etag}"

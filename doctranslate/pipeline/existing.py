@@ -16,11 +16,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from doctranslate.errors import TargetsExistError
-from doctranslate.pipeline.manifests import made_from
+from doctranslate.pipeline.manifests import CompactedManifest, made_from, vouches
 from doctranslate.pipeline.request import OnExisting
 from doctranslate.pipeline.scan import SourceDocument
 from doctranslate.storage.account import StorageAccount
-from doctranslate.storage.names import SOURCE_MD5_METADATA, is_manifest, target_blob_name
+from doctranslate.storage.names import (
+    SOURCE_MD5_METADATA,
+    compacted_manifest_blob_name,
+    is_manifest,
+    is_state,
+    target_blob_name,
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,11 @@ class ExistingDecision:
 
 def existing_outputs(account: StorageAccount, container: str, job: str) -> dict[str, Mapping[str, str]]:
     """The job's outputs in storage, each with the source MD5 it was made from when that is known: one
-    listing finds outputs and manifests together."""
+    listing finds outputs and manifests together, and the compacted manifest holds the rest."""
     blobs = list(account.list_blobs(container, f"{job}/"))
     manifests = [(b, account.read_blob(container, b.name)) for b in blobs if is_manifest(job, b.name)]
-    return made_from((b for b in blobs if not is_manifest(job, b.name)), manifests)
+    compacted = CompactedManifest.parse(account.read_blob(container, compacted_manifest_blob_name(job)))
+    return made_from((b for b in blobs if not is_state(job, b.name)), vouches(manifests, compacted.outputs))
 
 
 def decide(

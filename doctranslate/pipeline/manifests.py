@@ -8,6 +8,9 @@ local stack that doubled the requests of gathering (bench/RESULTS.md, docs/perfo
 
 An output newer than the manifest that names it was rewritten afterwards by something else, so the
 manifest does not vouch for it. Outputs stamped by earlier versions (metadata) are still honoured.
+
+Manifests accumulate, one per batch; `compaction` folds those of finished batches into one compacted
+manifest, so a plan reads a bounded number of state objects however many runs came before.
 """
 
 from __future__ import annotations
@@ -42,26 +45,52 @@ def recorded_outputs(content: bytes | None) -> dict[str, str]:
         return {}
 
 
-def made_from(
-    outputs: Iterable[BlobInfo], manifests: Iterable[tuple[BlobInfo, bytes | None]]
-) -> dict[str, Mapping[str, str]]:
-    """Each output's metadata, with the source MD5 filled in from the newest manifest that vouches for it.
+class Vouch(BaseModel):
+    """An output was made from the source whose MD5 is `md5`, as recorded at `at` (the manifest's write)."""
+
+    md5: str
+    at: datetime
+
+
+class CompactedManifest(BaseModel):
+    """The manifests of finished batches folded into one (`storage.names.compacted_manifest_blob_name`)."""
+
+    outputs: dict[str, Vouch] = Field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, content: bytes | None) -> CompactedManifest:
+        try:
+            return cls.model_validate_json(content) if content else cls()
+        except (ValueError, ValidationError):
+            return cls()  # unreadable: its outputs are translated again, never kept wrongly
+
+
+def vouches(
+    manifests: Iterable[tuple[BlobInfo, bytes | None]], earlier: Mapping[str, Vouch] | None = None
+) -> dict[str, Vouch]:
+    """What the manifests (on top of `earlier`, the compacted ones) vouch for: for each output, the newest claim.
 
     A manifest that cannot be read is ignored (its outputs are then translated again, never kept wrongly).
     """
-    vouched: dict[str, tuple[datetime, str]] = {}
+    vouched = dict(earlier or {})
     for blob, content in manifests:
         written = blob.last_modified
         if written is None:
             continue
         for output, md5 in recorded_outputs(content).items():
-            if output not in vouched or vouched[output][0] < written:
-                vouched[output] = (written, md5)
+            if output not in vouched or vouched[output].at < written:
+                vouched[output] = Vouch(md5=md5, at=written)
+    return vouched
+
+
+def made_from(outputs: Iterable[BlobInfo], vouched: Mapping[str, Vouch]) -> dict[str, Mapping[str, str]]:
+    """Each output's metadata, with the source MD5 filled in when a manifest vouches for it and the output was
+    not rewritten after that manifest."""
     result: dict[str, Mapping[str, str]] = {}
     for blob in outputs:
         metadata = dict(blob.metadata)
         claim = vouched.get(blob.name)
-        if claim is not None and blob.last_modified is not None and blob.last_modified <= claim[0]:
-            metadata.setdefault(SOURCE_MD5_METADATA, claim[1])
+        if claim is not None and blob.last_modified is not None and blob.last_modified <= claim.at:
+            metadata.setdefault(SOURCE_MD5_METADATA, claim.md5)
         result[blob.name] = metadata
     return result

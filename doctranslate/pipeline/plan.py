@@ -3,14 +3,14 @@
 Batches are formed from *all* documents first, within every service limit at once (1,000 documents,
 250 MB, 10 target languages), and named by their content: the same work planned twice gets the same
 batch key, and that key is what makes submitting idempotent. A batch the journal knows is re-attached;
-only the others meet the existing-target policy.
+only the others meet the existing-target policy. The plan reads state; it writes none.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +20,6 @@ from doctranslate.errors import BadInputError
 from doctranslate.pipeline.estimate import check_budget, estimate_characters
 from doctranslate.pipeline.existing import ExistingDecision, Pair, decide
 from doctranslate.pipeline.glossaries import GlossaryFile, select_glossaries
-from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.limits import Limits
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import Scan, SourceDocument, scan
@@ -139,7 +138,7 @@ def batch_key(documents: Sequence[SourceDocument], languages: Sequence[str], con
 def plan_run(
     request: TranslationRequest,
     existing: Mapping[str, Mapping[str, str]],
-    journal: SubmissionJournal,
+    submitted: Callable[[str], str | None],
     *,
     source_container: str,
     target_container: str,
@@ -148,7 +147,8 @@ def plan_run(
 ) -> RunPlan:
     """Scan, choose glossaries, form batches, re-attach submitted ones, apply the policy to the rest, price it.
 
-    `existing`: the job's outputs in the target container (`existing.existing_outputs`)."""
+    `existing`: the job's outputs in the target container (`existing.existing_outputs`); `submitted`: the batch
+    id recorded for a batch key, if any (`journal.SubmissionJournal.submitted`)."""
     found = scan(
         [Path(source) for source in request.sources], include=request.include, exclude=request.exclude, limits=limits
     )
@@ -164,13 +164,13 @@ def plan_run(
     context = _context(layout, glossaries, request.on_existing, version)
     plans: list[BatchPlan] = []
     for batch in plan_batches(found.documents, request.languages, context=context, limits=limits):
-        submitted = journal.read(batch.key).get("batch_id")
+        batch_id = submitted(batch.key)
         # Ours already: gathered outputs are done; the rest is still to be followed, never deleted.
-        policy = OnExisting.SKIP if submitted else request.on_existing
+        policy = OnExisting.SKIP if batch_id else request.on_existing
         decision = decide(batch.documents, batch.languages, existing, policy, job=layout.job, version=version)
-        if submitted:
+        if batch_id:
             decision.delete_first = []
-        plans.append(BatchPlan(batch=batch, submitted_as=submitted, decision=decision))
+        plans.append(BatchPlan(batch=batch, submitted_as=batch_id, decision=decision))
     characters = estimate_characters([p for plan in plans if plan.needs_submitting for p in plan.decision.translate])
     return RunPlan(
         request=request,

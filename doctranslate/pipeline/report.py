@@ -20,7 +20,9 @@ from pydantic import BaseModel, Field
 from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOutcome, OutcomeStatus
 from doctranslate.pipeline.plan import RunPlan
 from doctranslate.pipeline.request import TranslationRequest
+from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.atomic import write_atomically
+from doctranslate.storage.names import report_blob_name
 
 
 class SkippedFile(BaseModel):
@@ -158,6 +160,12 @@ def write_report(report: RunReport, out_dir: Path) -> tuple[Path, Path]:
     write_atomically(json_path, json.dumps(report.model_dump(mode="json"), indent=2).encode())
     write_atomically(markdown_path, render_markdown(report).encode())
     return json_path, markdown_path
+
+
+def upload_report(report: RunReport, account: StorageAccount, container: str, job: str) -> None:
+    """The report in storage too, beside the job's outputs: the fleet's copy, whichever worker ran the job."""
+    account.write_blob(container, report_blob_name(job, "json"), report.model_dump_json(indent=2).encode())
+    account.write_blob(container, report_blob_name(job, "md"), render_markdown(report).encode())
 
 
 def read_report(path: Path) -> RunReport:

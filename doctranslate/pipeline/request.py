@@ -53,6 +53,12 @@ class TranslationRequest(BaseModel):
     exclude: list[str] = Field(default_factory=list, description="Leave out files matching these globs.")
     job: str | None = Field(None, description="Name of this job's folder in storage; default: the source's name.")
     budget: float | None = Field(None, ge=0, description="Stop before submitting if the estimate costs more.")
+    translator_block: str | None = Field(
+        None, description="Prefect block with the translator's endpoint and key; empty: the worker's settings."
+    )
+    storage_block: str | None = Field(
+        None, description="prefect-azure storage credentials block; empty: the worker's settings."
+    )
 
     @model_validator(mode="after")
     def _distinct_languages(self) -> Self:

@@ -1,7 +1,9 @@
-"""Put a plan's documents and glossaries into the source container, and clear outputs to be replaced.
+"""Put a plan's documents and glossaries into the source container.
 
 Idempotent: a blob whose metadata MD5 equals the local file's is left alone, so re-running a run
-uploads nothing that is already there.
+uploads nothing that is already there. Outputs a batch replaces are deleted by the submit step, under the
+batch's claim, never here: a second worker staging the same job must not delete what a batch already
+submitted by the first is writing.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from doctranslate.storage.transfer import Upload, upload_files
 async def stage_plan(
     plan: RunPlan, account: StorageAccount, *, lifetime: timedelta, concurrency: int
 ) -> tuple[int, int]:
-    """(uploaded, already there). Also deletes the outputs the plan replaces."""
+    """(uploaded, already there)."""
     layout = plan.layout
     await asyncio.to_thread(account.ensure_container, layout.source_container)
     present = {
@@ -41,7 +43,4 @@ async def stage_plan(
     if missing:
         container = account.container_sas_url(layout.source_container, "cw", lifetime)
         await upload_files(missing, container, concurrency=concurrency)
-    for batch in plan.batches:
-        for pair in batch.decision.delete_first if batch.needs_submitting else []:
-            await asyncio.to_thread(account.delete_blob, layout.target_container, pair.target)
     return len(missing), len(wanted) - len(missing)

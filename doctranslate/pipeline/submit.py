@@ -1,17 +1,20 @@
 """Submitting a planned batch exactly once: build its request, then POST it unless it was already sent.
 
-Three layers make a retried or crashed run re-attach instead of paying twice:
-1. the Prefect task caches the batch id under the batch's business key (flows' concern);
-2. the `SubmissionJournal` gets a *pending* record before the POST and the batch id right after it,
-   so the answer survives even if Prefect's result storage does not;
-3. a pending record without a batch id means we died between POST and record: `find_submitted_batch`
-   then looks for a batch created since, whose documents are ours, and adopts it.
+What makes a retried, crashed or concurrent run re-attach instead of paying twice lives in storage
+(`journal`), so it holds for a fleet of workers with empty disks:
+1. a batch whose record has an id is re-attached;
+2. otherwise the worker takes the batch's claim (a lease every worker sees); another worker waits, then
+   finds the id the holder recorded;
+3. under the claim, a *pending* record is written before the POST and the batch id right after it; a pending
+   record without an id means its writer died between the two: `find_submitted_batch` then looks for a batch
+   created since, whose documents are ours, and adopts it.
+The Prefect task's cache of the batch id is only a shortcut on top of this.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from doctranslate.client import DocumentTranslationClient, ListQuery
@@ -89,7 +92,7 @@ def find_submitted_batch(client: DocumentTranslationClient, since: datetime, exp
     query = ListQuery(created_after=since - _RECONCILE_SKEW, order="desc")
     for batch in client.list_translation_statuses(query):
         for document in client.list_document_statuses(batch.id, ListQuery(top=1, page_size=1)):
-            if strip_query(document.source_path).replace(":443/", "/") in expected_sources:
+            if _plain(document.source_path) in expected_sources:
                 return batch.id
             break
     return None
@@ -100,20 +103,36 @@ def submit_once(
     journal: SubmissionJournal,
     batch: PlannedBatch,
     details: StartTranslationDetails,
+    *,
+    before_post: Callable[[], None] = lambda: None,
 ) -> str:
-    """The batch id for `batch`: recorded, recovered, or freshly submitted — never two."""
-    entry = journal.read(batch.key)
-    if "batch_id" in entry:
-        logger.info("batch %s was already submitted as %s; re-attaching", batch.key, entry["batch_id"])
-        return entry["batch_id"]
-    if "pending_since" in entry:
-        expected = {strip_query(i.source.source_url.get_secret_value()).replace(":443/", "/") for i in details.inputs}
-        found = find_submitted_batch(client, datetime.fromisoformat(entry["pending_since"]), expected)
-        if found is not None:
-            logger.info("found batch %s submitted before a crash; adopting it", found)
-            journal.record(batch.key, found)
-            return found
-    journal.mark_pending(batch.key)
-    poller = client.begin_translation(details)
-    journal.record(batch.key, poller.id)
-    return poller.id
+    """The batch id for `batch`: recorded, recovered, or freshly submitted — never two, on any number of workers.
+
+    `before_post` runs under the claim just before the POST (it deletes the outputs the batch replaces): done
+    there, it can never delete what a batch another worker already submitted is writing.
+    """
+    recorded = journal.read(batch.key).batch_id
+    if recorded:
+        logger.info("batch %s was already submitted as %s; re-attaching", batch.key[:12], recorded)
+        return recorded
+    with journal.claim(batch.key) as claim:
+        if claim.record.batch_id:
+            logger.info("batch %s was submitted meanwhile as %s; re-attaching", batch.key[:12], claim.record.batch_id)
+            return claim.record.batch_id
+        if claim.record.pending_since is not None:
+            expected = {_plain(i.source.source_url.get_secret_value()) for i in details.inputs}
+            found = find_submitted_batch(client, claim.record.pending_since, expected)
+            if found is not None:
+                logger.info("found batch %s submitted before a crash; adopting it", found)
+                claim.record_batch(found)
+                return found
+        before_post()
+        claim.mark_pending()
+        batch_id = client.begin_translation(details).id
+        claim.record_batch(batch_id)
+        return batch_id
+
+
+def _plain(url: str) -> str:
+    """A source URL as the service reports it back: no SAS, no explicit :443."""
+    return strip_query(url).replace(":443/", "/")

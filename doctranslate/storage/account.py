@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import AzureError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.storage.blob import (
     BlobSasPermissions,
     BlobServiceClient,
@@ -104,6 +105,45 @@ class StorageAccount:
     def delete_blob(self, container: str, blob: str) -> None:
         with contextlib.suppress(ResourceNotFoundError):
             self.service.get_blob_client(container, blob).delete_blob()
+
+    # -- conditional writes: what keeps concurrent workers from undoing each other ------------------
+
+    def read_blob_tagged(self, container: str, blob: str) -> tuple[bytes, str] | None:
+        """The blob's content and its ETag, to write it back only if nobody changed it; None when absent."""
+        try:
+            download = self.service.get_blob_client(container, blob).download_blob()
+            return bytes(download.readall()), str(download.properties.etag)
+        except ResourceNotFoundError:
+            return None
+        except AzureError as exc:
+            raise StorageError(f"cannot read {container}/{blob}: {exc}") from None
+
+    def write_blob_if(self, container: str, blob: str, data: bytes, *, etag: str | None) -> bool:
+        """Write only if the blob still has `etag` (If-Match), or, with None, only if it does not exist
+        (If-None-Match: *). False when another writer got there first."""
+        client = self.service.get_blob_client(container, blob)
+        try:
+            if etag is None:
+                client.upload_blob(data, overwrite=False)
+            else:
+                client.upload_blob(data, overwrite=True, etag=etag, match_condition=MatchConditions.IfNotModified)
+        except (ResourceExistsError, ResourceModifiedError):
+            return False
+        except AzureError as exc:
+            raise StorageError(f"cannot write {container}/{blob}: {exc}") from None
+        return True
+
+    def delete_blob_if(self, container: str, blob: str, *, etag: str) -> bool:
+        """Delete only if the blob still has `etag`; False when it changed (or went) meanwhile."""
+        try:
+            self.service.get_blob_client(container, blob).delete_blob(
+                etag=etag, match_condition=MatchConditions.IfNotModified
+            )
+        except (ResourceModifiedError, ResourceNotFoundError):
+            return False
+        except AzureError as exc:
+            raise StorageError(f"cannot delete {container}/{blob}: {exc}") from None
+        return True
 
     # -- SAS -------------------------------------------------------------------------------------
 

@@ -3,11 +3,15 @@ manifests that vouch for them, and the metadata key that records what a blob was
 
 A job's blobs all live under `<job>/`, so two jobs sharing containers never touch each other's work:
 - source container: `<job>/<relative path>` and `<job>/.glossaries/<md5 prefix>/<file name>`;
-- target container: `<job>/<language>/[<version>/]<relative path>` and `<job>/.doctranslate/<batch key>.json`.
+- target container: `<job>/<language>/[<version>/]<relative path>`, and the job's state under
+  `<job>/.doctranslate/`: `<batch key>.json` (which source content each output was made from) and
+  `compacted/outputs.json` (the same for batches whose manifests were folded), `reports/latest.json|md` and
+  `submissions/<batch key>.json` (each batch's submission record, the fleet's exactly-once).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Final
 from urllib.parse import quote
@@ -41,11 +45,42 @@ def target_blob_name(job: str, language: str, relative_path: str, version: str |
 
 
 def manifest_blob_name(job: str, batch_key: str) -> str:
-    return f"{job}/{MANIFEST_FOLDER}/{batch_key}.json"
+    return f"{state_prefix(job)}{batch_key}.json"
+
+
+def compacted_manifest_blob_name(job: str) -> str:
+    """The manifests of finished batches, folded into one (`pipeline.compaction`)."""
+    return f"{state_prefix(job)}compacted/outputs.json"
+
+
+def report_blob_name(job: str, extension: str) -> str:
+    """The job's latest run report (`json` or `md`), in storage where every worker and person can find it."""
+    return f"{state_prefix(job)}reports/latest.{extension}"
+
+
+def submission_blob_name(job: str, batch_key: str) -> str:
+    return f"{state_prefix(job)}submissions/{batch_key}.json"
+
+
+def state_prefix(job: str) -> str:
+    """Where the job's own state lives: list this prefix to find it without listing every translation."""
+    return f"{job}/{MANIFEST_FOLDER}/"
+
+
+def is_state(job: str, blob_name: str) -> bool:
+    """Whether the blob is the job's own state (manifests, submission records), not a translation."""
+    return blob_name.startswith(state_prefix(job))
 
 
 def is_manifest(job: str, blob_name: str) -> bool:
-    return blob_name.startswith(f"{job}/{MANIFEST_FOLDER}/") and blob_name.endswith(".json")
+    rest = blob_name.removeprefix(state_prefix(job))
+    return is_state(job, blob_name) and "/" not in rest and rest.endswith(".json")
+
+
+def watch_mark_blob_name(container: str, prefix: str) -> str:
+    """In doctranslate's state container: how far the watcher of `container` (under `prefix`) has reported."""
+    suffix = f"-{hashlib.sha256(prefix.encode()).hexdigest()[:8]}" if prefix else ""
+    return f"{MANIFEST_FOLDER}/watch/{container}{suffix}.json"
 
 
 def blob_path_under(root: Path, blob_name: str) -> Path | None:

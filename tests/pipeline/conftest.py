@@ -6,6 +6,7 @@ Each test gets its own local service (so it can count the batches it received) a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -23,6 +24,7 @@ import pytest
 from azure.core.exceptions import ResourceNotFoundError
 
 from doctranslate.local.stack import ManagedProcess, connection_string, free_port
+from doctranslate.storage.names import MANIFEST_FOLDER
 from tests.doctranslate.local.conftest import start_service
 from tests.support.prefect_server import PrefectServer
 from tests.support.storage import Storage
@@ -88,14 +90,27 @@ class Pipeline:
     def batches_received(self) -> int:
         return len(self.batches())
 
-    def staged(self) -> int:
-        """How many blobs the runs have staged into the source container so far (0 before it exists)."""
+    def storage(self) -> Storage:
         found = re.search(r"127\.0\.0\.1:(\d+)", self.env["DOCTRANSLATE_STORAGE_CONNECTION_STRING"])
         assert found, "the pipeline's storage is not a local Azurite"
+        return Storage(int(found.group(1)))
+
+    def staged(self) -> int:
+        """How many blobs the runs have staged into the source container so far (0 before it exists)."""
         try:
-            return len(Storage(int(found.group(1))).names(self.env["DOCTRANSLATE_SOURCE_CONTAINER"]))
+            return len(self.storage().names(self.env["DOCTRANSLATE_SOURCE_CONTAINER"]))
         except ResourceNotFoundError:
             return 0
+
+    def submission_records(self, job: str) -> list[dict[str, object]]:
+        """The job's submission records in the target container (what makes a fleet submit once)."""
+        storage, container = self.storage(), self.env["DOCTRANSLATE_TARGET_CONTAINER"]
+        prefix = f"{job}/{MANIFEST_FOLDER}/submissions/"
+        try:
+            names = [name for name in storage.names(container) if name.startswith(prefix)]
+        except ResourceNotFoundError:
+            return []
+        return [json.loads(storage.download(container, name)) for name in names]
 
     def restart_service(self, *, kill: bool = True) -> None:
         """Stop the local service (SIGKILL: no goodbye) and start it again on the same port and state."""

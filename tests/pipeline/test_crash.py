@@ -37,8 +37,8 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes], lo
         time.sleep(0.02)
 
 
-def submitted(work: Path) -> bool:
-    return any("batch_id" in p.read_text() for p in (work / ".doctranslate" / "submissions").glob("*.json"))
+def submitted(pipeline: Pipeline) -> bool:
+    return any(record.get("batch_id") for record in pipeline.submission_records("src"))
 
 
 def outputs(work: Path) -> list[Path]:
@@ -94,7 +94,7 @@ def test_killed_while_staging(pipeline: Pipeline) -> None:
 def test_killed_right_after_submit(pipeline: Pipeline) -> None:
     characters = write_documents(pipeline.work / "src", 12)
 
-    report = kill_and_rerun(pipeline, lambda: submitted(pipeline.work))
+    report = kill_and_rerun(pipeline, lambda: submitted(pipeline))
 
     assert_finished_once(pipeline, report, 12, characters)
     assert report["summary"]["succeeded"] == 12  # type: ignore[index]

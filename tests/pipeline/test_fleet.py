@@ -1,5 +1,5 @@
-"""Past one machine: `prefect server start` on PostgreSQL (SQLite stays the embedded default) and two
-process workers taking runs from one work pool at the same time, each run translating its own folder."""
+"""Past one machine: `prefect server start` on PostgreSQL (SQLite stays the embedded default), two process
+workers taking runs from one work pool at the same time, and a worker that knows nothing but block names."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
 from doctranslate.local.stack import free_port
-from tests.pipeline.conftest import Pipeline
-from tests.support.commands import deploy_project
+from tests.pipeline.conftest import KEY, Pipeline
+from tests.support.commands import deploy_project, run_command
 
 pytestmark = pytest.mark.e2e
 
@@ -59,9 +60,39 @@ def postgres() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
+@dataclass
+class Fleet:
+    """A Prefect server on PostgreSQL with the project deployed; `start_worker` adds a worker to its pool."""
+
+    api: str
+    env: dict[str, str]
+    start: Callable[[list[str], dict[str, str], Path], None]
+    folder: Path
+    logs: list[Path] = field(default_factory=list)
+
+    def start_worker(self, name: str, env: dict[str, str] | None = None) -> None:
+        log = self.folder / f"worker-{name}.log"
+        worker = [sys.executable, "-m", "prefect", "worker", "start", "--pool", "doctranslate"]
+        self.start([*worker, "--name", name, "--limit", "1"], env or self.env, log)
+        self.logs.append(log)
+
+    def run(self, deployment: str, parameters: dict[str, object]) -> str:
+        found = httpx.get(f"{self.api}/deployments/name/{deployment}").json()
+        created = httpx.post(f"{self.api}/deployments/{found['id']}/create_flow_run", json={"parameters": parameters})
+        return str(created.json()["id"])
+
+    def wait(self, runs: list[str], timeout: float = 300) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while True:
+            states = [httpx.get(f"{self.api}/flow_runs/{run}").json()["state_type"] for run in runs]
+            if all(state in ("COMPLETED", "FAILED", "CRASHED") for state in states):
+                return states
+            assert time.monotonic() < deadline, states
+            time.sleep(1)
+
+
 @pytest.fixture
-def fleet(postgres: str, pipeline: Pipeline, tmp_path: Path) -> Iterator[tuple[str, list[Path]]]:
-    """A Prefect server on PostgreSQL with the project deployed, and two workers; yields (api url, worker logs)."""
+def fleet(postgres: str, pipeline: Pipeline, tmp_path: Path) -> Iterator[Fleet]:
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_HOME"}
@@ -97,11 +128,7 @@ def fleet(postgres: str, pipeline: Pipeline, tmp_path: Path) -> Iterator[tuple[s
         run_env = env | pipeline.env | {"PREFECT_API_URL": api, "PREFECT_WORKER_QUERY_SECONDS": "1"}
         run_env["PWD"] = str(pipeline.work)
         deploy_project(pipeline.work, run_env, REPO / "prefect.yaml")
-        logs = [tmp_path / f"worker-{name}.log" for name in ("one", "two")]
-        for log in logs:
-            worker = [sys.executable, "-m", "prefect", "worker", "start", "--pool", "doctranslate"]
-            start([*worker, "--name", log.stem, "--limit", "1"], run_env, log)
-        yield api, logs
+        yield Fleet(api, run_env, start, tmp_path)
     finally:
         for process in reversed(started):  # workers first: they outlive a stopped server badly
             os.killpg(process.pid, signal.SIGKILL)
@@ -115,33 +142,62 @@ def _healthy(api: str) -> bool:
         return False
 
 
-def test_two_workers_share_the_runs_of_one_pool_on_postgres(pipeline: Pipeline, fleet: tuple[str, list[Path]]) -> None:
-    api, logs = fleet
-    deployment = httpx.get(f"{api}/deployments/name/translate-language-sets/language-sets").json()
+def test_two_workers_share_the_runs_of_one_pool_on_postgres(pipeline: Pipeline, fleet: Fleet) -> None:
+    for name in ("one", "two"):
+        fleet.start_worker(name)
     runs = []
     for number in range(RUNS):
         (pipeline.work / f"docs-{number}").mkdir()
         (pipeline.work / f"docs-{number}" / "page.md").write_text(f"# Page {number}\n\nRead me first.\n")
         base = {"sources": [f"docs-{number}"], "languages": ["fr"], "out_dir": f"out-{number}"}
         parameters = {"request": {"base": base, "sets": [{"name": "europe", "languages": ["fr", "de"]}]}}
-        created = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={"parameters": parameters})
-        runs.append(created.json()["id"])
+        runs.append(fleet.run("translate-language-sets/language-sets", parameters))
 
-    deadline = time.monotonic() + 300
-    while True:
-        states = [httpx.get(f"{api}/flow_runs/{run}").json()["state_type"] for run in runs]
-        if all(state in ("COMPLETED", "FAILED", "CRASHED") for state in states):
-            break
-        assert time.monotonic() < deadline, states
-        time.sleep(1)
+    states = fleet.wait(runs)
 
-    assert states == ["COMPLETED"] * RUNS, [log.read_text()[-2000:] for log in logs]
+    assert states == ["COMPLETED"] * RUNS, [log.read_text()[-2000:] for log in fleet.logs]
     # A worker may begin to submit a run the other has claimed (it then backs off): count only the runs
     # that started on each worker's infrastructure.
-    names = sorted(httpx.get(f"{api}/flow_runs/{run}").json()["name"] for run in runs)
-    taken = {log.stem: re.findall(r"Flow run '([^']+)' submitted to infrastructure", log.read_text()) for log in logs}
+    names = sorted(httpx.get(f"{fleet.api}/flow_runs/{run}").json()["name"] for run in runs)
+    taken = {
+        log.stem: re.findall(r"Flow run '([^']+)' submitted to infrastructure", log.read_text()) for log in fleet.logs
+    }
     assert sorted(name for found in taken.values() for name in found) == names  # each run exactly once
     assert all(taken.values()), f"one worker took every run: {taken}"
     for number in range(RUNS):
         for language in ("fr", "de"):
             assert (pipeline.work / f"out-{number}" / "europe" / language / "page.md").read_text().startswith("# [")
+
+
+CONFIGURED_BY_SETTINGS = (
+    "DOCTRANSLATE_TRANSLATOR_ENDPOINT",
+    "DOCTRANSLATE_TRANSLATOR_KEY",
+    "DOCTRANSLATE_STORAGE_CONNECTION_STRING",
+)
+
+
+def test_a_worker_started_with_block_names_only_runs_a_deployment(pipeline: Pipeline, fleet: Fleet) -> None:
+    save_blocks = (
+        "import os\n"
+        "from prefect_azure import AzureBlobStorageCredentials\n"
+        "from doctranslate_prefect.deployments.blocks import DocumentTranslatorCredentials\n"
+        "DocumentTranslatorCredentials(endpoint=os.environ['DOCTRANSLATE_TRANSLATOR_ENDPOINT'],"
+        " key=os.environ['DOCTRANSLATE_TRANSLATOR_KEY']).save('translator', overwrite=True)\n"
+        "AzureBlobStorageCredentials(connection_string=os.environ['DOCTRANSLATE_STORAGE_CONNECTION_STRING'])"
+        ".save('storage', overwrite=True)\n"
+    )
+    run_command(pipeline.work, fleet.env, "-c", save_blocks)
+    bare = {k: v for k, v in fleet.env.items() if k not in CONFIGURED_BY_SETTINGS}
+    fleet.start_worker(
+        "blocks-only", bare | {"DOCTRANSLATE_TRANSLATOR_BLOCK": "translator", "DOCTRANSLATE_STORAGE_BLOCK": "storage"}
+    )
+    (pipeline.work / "docs").mkdir()
+    (pipeline.work / "docs" / "page.md").write_text("# Welcome\n\nRead me first.\n")
+
+    run = fleet.run(
+        "translate-documents/nightly", {"request": {"sources": ["docs"], "languages": ["fr"], "out_dir": "out"}}
+    )
+
+    assert fleet.wait([run]) == ["COMPLETED"], fleet.logs[0].read_text()[-3000:]
+    assert (pipeline.work / "out" / "fr" / "page.md").read_text().startswith("# [fr: ")
+    assert KEY not in fleet.logs[0].read_text()

@@ -1,8 +1,8 @@
 """A full run with a recognizable key, then a scan of everything it left: no key, no SAS signature.
 
 Looked at: the command's output, the Prefect server's database (flow and task runs, parameters, logs,
-artifacts), the state folder (Prefect results and cache records, submission journal), the reports, and
-the local service's log.
+artifacts), the state folder (Prefect results and cache records), the job's state in storage (submission
+records, manifests), the reports, and the local service's log.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from doctranslate.local.stack import AZURITE_KEY
+from doctranslate.storage.names import MANIFEST_FOLDER
 from tests.pipeline.conftest import KEY, Pipeline
 from tests.support.prefect_server import PrefectServer
 
@@ -52,7 +53,12 @@ def test_a_full_run_leaves_no_key_or_sas_anywhere(pipeline: Pipeline, prefect_se
             if path.is_file():
                 places[str(path)] = path.read_bytes()
     places["local service log"] = Path(pipeline.service.log).read_bytes()
+    storage, target = pipeline.storage(), pipeline.env["DOCTRANSLATE_TARGET_CONTAINER"]
+    for name in storage.names(target):
+        if name.startswith(f"src/{MANIFEST_FOLDER}/"):  # the job's state in storage: submission records, manifests
+            places[f"storage: {name}"] = storage.download(target, name)
     assert any("prefect.db" in name for name in places)
+    assert any("/submissions/" in name for name in places), "the submission records are scanned too"
     assert any("report.json" in name for name in places)
 
     found = {name: leaks for name, data in places.items() if (leaks := leaks_in(data))}

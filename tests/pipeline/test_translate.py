@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from doctranslate.local.engines import unpseudo
+from doctranslate.storage.names import report_blob_name
 from tests.pipeline.conftest import Pipeline
 
 pytestmark = pytest.mark.e2e
@@ -58,6 +59,10 @@ def test_mixed_folder_three_languages_glossary_then_rerun_then_fail_policy(pipel
     }
     skipped = {s["source"]: s["reason"] for s in report["skipped_files"]}
     assert set(skipped) == {"photo.jpg", "empty.txt", "huge.txt"}
+    in_storage = pipeline.storage().download(
+        pipeline.env["DOCTRANSLATE_TARGET_CONTAINER"], report_blob_name("src", "json")
+    )
+    assert json.loads(in_storage)["summary"] == report["summary"], "the fleet's copy of the report, in storage"
     assert "unsupported file type .jpg" in skipped["photo.jpg"] and "40 MB limit" in skipped["huge.txt"]
     assert [b["status"] for b in report["batches"]] == ["Succeeded"]
     assert report["summary"]["characters_charged"] == sum(d["characters_charged"] for d in report["documents"]) > 0

@@ -41,7 +41,8 @@ def test_watcher_reports_each_arrival_once_and_again_after_a_rewrite(azurite: Ma
     storage = Storage(azurite.port)
     container = storage.new_container("watched")
     account = StorageAccount(load_settings(storage_connection_string=connection_string(azurite.port)))
-    watcher = ContainerWatcher(account, container, "", tmp_path / "mark.json")
+    state = storage.new_container("state")
+    watcher = ContainerWatcher(account, container, "", state_container=state)
     storage.upload(container, {"one.txt": b"1", "two.txt": b"2"})
 
     first = watcher.poll()
@@ -56,4 +57,5 @@ def test_watcher_reports_each_arrival_once_and_again_after_a_rewrite(azurite: Ma
     watcher.commit()
     assert sorted(a.blob for a in again) == ["one.txt", "three.txt"]
     assert {a.id for a in again}.isdisjoint({a.id for a in first})  # a rewrite is a new event
-    assert ContainerWatcher(account, container, "", tmp_path / "mark.json").poll() == []  # the mark was saved
+    elsewhere = ContainerWatcher(account, container, "", state_container=state)  # another machine, empty disk
+    assert elsewhere.poll() == [], "the mark lives in storage, not on the first watcher's disk"

@@ -1,4 +1,4 @@
-"""Planning: batches within every limit at once, stable keys, the journal re-attached, the existing-target
+"""Planning: batches within every limit at once, stable keys, recorded batches re-attached, the existing-target
 policy and the budget applied before anything is submitted."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from doctranslate.errors import BadInputError, BudgetExceededError, TargetsExistError
-from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.plan import RunPlan, batch_key, plan_batches, plan_run, preflight
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import SourceDocument, file_md5
@@ -59,12 +58,12 @@ def request(root: Path, **options: object) -> TranslationRequest:
 
 
 def plan(
-    root: Path, journal: SubmissionJournal, existing: dict[str, dict[str, str]] | None = None, **options: object
+    root: Path, journal: dict[str, str], existing: dict[str, dict[str, str]] | None = None, **options: object
 ) -> RunPlan:
     return plan_run(
         request(root, **options),
         existing or {},
-        journal,
+        journal.get,
         source_container="src",
         target_container="tgt",
         price_per_million=10.0,
@@ -72,7 +71,7 @@ def plan(
 
 
 def test_a_fresh_plan_submits_every_pair_and_prices_exactly_what_will_be_charged(tmp_path: Path) -> None:
-    journal = SubmissionJournal(tmp_path / "journal")
+    journal = {}
     run = plan(folder(tmp_path), journal)
 
     assert [s.relative_path for s in run.scan.skipped] == ["logo.png"]
@@ -89,16 +88,16 @@ def test_a_fresh_plan_submits_every_pair_and_prices_exactly_what_will_be_charged
 
 
 def test_a_batch_the_journal_knows_is_reattached_and_what_it_gathered_is_kept(tmp_path: Path) -> None:
-    root, journal = folder(tmp_path), SubmissionJournal(tmp_path / "journal")
+    root, journal = folder(tmp_path), {}
     key = plan(root, journal).batches[0].batch.key
-    journal.record(key, "b-1")
+    journal[key] = "b-1"
     gathered = {"docs/fr/notes.txt": {SOURCE_MD5_METADATA: file_md5(root / "notes.txt")}}
 
     run = plan(root, journal, gathered, on_existing=OnExisting.OVERWRITE)
 
     (batch,) = run.batches
     assert batch.batch.key != key, "overwrite asks for new work: its batches get fresh keys"
-    journal.record(batch.batch.key, "b-2")
+    journal[batch.batch.key] = "b-2"
     resumed = plan(root, journal, gathered).batches[0]
     assert resumed.submitted_as == "b-1" and not resumed.needs_submitting
     assert [p.target for p in resumed.decision.already_done] == ["docs/fr/notes.txt"]
@@ -113,7 +112,7 @@ def test_current_outputs_are_kept_and_stale_ones_replaced(tmp_path: Path) -> Non
         "docs/fr/notes.txt": {SOURCE_MD5_METADATA: file_md5(root / "notes.txt")},
         "docs/de/notes.txt": {SOURCE_MD5_METADATA: "0" * 32},
     }
-    (batch,) = plan(root, SubmissionJournal(tmp_path / "journal"), existing).batches
+    (batch,) = plan(root, {}, existing).batches
 
     assert [p.target for p in batch.decision.already_done] == ["docs/fr/notes.txt"]
     assert [p.target for p in batch.decision.delete_first] == ["docs/de/notes.txt"]
@@ -121,7 +120,7 @@ def test_current_outputs_are_kept_and_stale_ones_replaced(tmp_path: Path) -> Non
 
 
 def test_over_budget_or_in_conflict_nothing_is_planned(tmp_path: Path) -> None:
-    root, journal = folder(tmp_path), SubmissionJournal(tmp_path / "journal")
+    root, journal = folder(tmp_path), {}
     with pytest.raises(BudgetExceededError, match="over the budget"):
         plan(root, journal, budget=0.0000001)
     with pytest.raises(TargetsExistError, match=r"docs/fr/notes\.txt"):

@@ -1,21 +1,32 @@
-"""Submitting exactly once: a recorded batch is re-attached, a pending record whose batch reached the service
-is adopted (found by its documents), and only a batch nobody sent is POSTed, after its pending record."""
+"""Submitting exactly once, with the journal in a real Azurite and the service answering over a mock
+transport: a recorded batch is re-attached, a pending record whose batch reached the service is adopted
+(found by its documents), only a batch nobody sent is POSTed (after its pending record, and after clearing
+what it replaces), and two workers at once send one POST."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
 from doctranslate.client import DocumentTranslationClient
+from doctranslate.local.stack import ManagedProcess, connection_string
 from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.plan import PlannedBatch
 from doctranslate.pipeline.scan import SourceDocument
 from doctranslate.pipeline.submit import submit_once
 from doctranslate.redaction import SasUrl
+from doctranslate.settings import load_settings
+from doctranslate.storage.account import StorageAccount
 from doctranslate.wire import BatchRequest, SourceInput, StartTranslationDetails, StorageType, TargetInput
+from tests.support.storage import Storage
+
+pytestmark = pytest.mark.e2e  # a real Azurite holds the journal
 
 STORAGE = "https://acct.blob.core.windows.net"
 NEW_ID = "11111111-2222-4333-8444-555555555555"
@@ -62,15 +73,19 @@ def document(source: str) -> dict[str, object]:
 class Service:
     """Batches already on the service (id -> the source path of its first document), and the POSTs received."""
 
-    def __init__(self, batches: dict[str, str]) -> None:
+    def __init__(self, batches: dict[str, str], *, post_seconds: float = 0.0) -> None:
         self.batches = batches
         self.posts = 0
         self.requests: list[str] = []
+        self._post_seconds = post_seconds
+        self._lock = threading.Lock()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(f"{request.method} {request.url.path}")
         if request.method == "POST":
-            self.posts += 1
+            time.sleep(self._post_seconds)  # a slow POST: minutes of 429s, in short
+            with self._lock:
+                self.posts += 1
             location = f"https://x.cognitiveservices.azure.com/translator/document/batches/{NEW_ID}"
             return httpx.Response(202, headers={"Operation-Location": location})
         if request.url.path.endswith("/documents"):
@@ -80,48 +95,82 @@ class Service:
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> SubmissionJournal:
-    return SubmissionJournal(tmp_path / "submissions")
+def account(azurite: ManagedProcess) -> StorageAccount:
+    return StorageAccount(load_settings(storage_connection_string=connection_string(azurite.port)))
+
+
+@pytest.fixture
+def container(azurite: ManagedProcess) -> str:
+    return Storage(azurite.port).new_container("tgt")
+
+
+@pytest.fixture
+def journal(account: StorageAccount, container: str) -> SubmissionJournal:
+    return SubmissionJournal(account, container, "job")
+
+
+def record(journal: SubmissionJournal, *, pending: bool = False, batch_id: str | None = None) -> None:
+    with journal.claim(BATCH.key) as claim:
+        if pending:
+            claim.mark_pending()
+        if batch_id:
+            claim.record_batch(batch_id)
 
 
 def test_a_new_batch_is_marked_pending_then_posted_once_and_recorded(
     sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
 ) -> None:
     service = Service({})
-    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == NEW_ID
+    cleared: list[int] = []
+    assert submit_once(sync_client(service), journal, BATCH, DETAILS, before_post=lambda: cleared.append(1)) == NEW_ID
     assert service.posts == 1
+    assert cleared == [1]
     entry = journal.read(BATCH.key)
-    assert entry["batch_id"] == NEW_ID
-    assert "pending_since" in entry, "the pending mark must be written before the POST"
+    assert entry.batch_id == NEW_ID
+    assert entry.pending_since is not None, "the pending mark must be written before the POST"
 
 
 def test_a_recorded_batch_is_reattached_without_a_request(
     sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
 ) -> None:
-    journal.record(BATCH.key, EARLIER_ID)
+    record(journal, batch_id=EARLIER_ID)
     service = Service({})
-    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == EARLIER_ID
+    assert submit_once(sync_client(service), journal, BATCH, DETAILS, before_post=pytest.fail) == EARLIER_ID
     assert service.requests == []
 
 
 def test_a_pending_batch_that_reached_the_service_is_adopted_not_sent_again(
     sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
 ) -> None:
-    journal.mark_pending(BATCH.key)  # the run died between its POST and recording the answer
+    record(journal, pending=True)  # the run died between its POST and recording the answer
     service = Service({OTHER_ID: f"{STORAGE}/src/other/b.txt", EARLIER_ID: f"{STORAGE}:443/src/job/a.txt"})
 
-    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == EARLIER_ID
+    adopted = submit_once(sync_client(service), journal, BATCH, DETAILS, before_post=pytest.fail)
 
+    assert adopted == EARLIER_ID
     assert service.posts == 0
-    assert journal.read(BATCH.key)["batch_id"] == EARLIER_ID
+    assert journal.read(BATCH.key).batch_id == EARLIER_ID
 
 
 def test_a_pending_batch_the_service_never_got_is_posted(
     sync_client: Callable[..., DocumentTranslationClient], journal: SubmissionJournal
 ) -> None:
-    journal.mark_pending(BATCH.key)  # the run died before its POST
+    record(journal, pending=True)  # the run died before its POST
     service = Service({OTHER_ID: f"{STORAGE}/src/other/b.txt"})
 
     assert submit_once(sync_client(service), journal, BATCH, DETAILS) == NEW_ID
 
+    assert service.posts == 1
+
+
+def test_two_workers_at_once_send_one_post_and_both_get_its_batch(
+    sync_client: Callable[..., DocumentTranslationClient], account: StorageAccount, container: str
+) -> None:
+    service = Service({}, post_seconds=3.0)
+    workers = [SubmissionJournal(account, container, "job") for _ in range(3)]  # nothing shared but storage
+
+    with ThreadPoolExecutor(3) as pool:
+        ids = list(pool.map(lambda journal: submit_once(sync_client(service), journal, BATCH, DETAILS), workers))
+
+    assert ids == [NEW_ID] * 3
     assert service.posts == 1
