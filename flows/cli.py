@@ -76,7 +76,10 @@ def _use_local_stack_if_unconfigured() -> None:
 @pipeline_commands.command()
 @reports_errors
 def translate(
-    sources: Annotated[list[Path], typer.Argument(help="Folders (recursively) or files to translate.")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Folders (recursively) or files, or documents in storage: az://container/prefix."),
+    ],
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated: fr,de,ja.")],
     source_language: Annotated[str | None, typer.Option("--from", help="Source language (default: detect).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder: <out>/<lang>/<path> and the report.")] = Path(
@@ -94,7 +97,7 @@ def translate(
     """Translate documents with the Prefect pipeline; exit 0 if all succeeded, 1 if some failed, 2 for bad input."""
     try:
         request = TranslationRequest(
-            sources=[str(s) for s in sources],
+            sources=sources,
             languages=[code.strip() for code in to.split(",") if code.strip()],
             source_language=source_language,
             out_dir=str(out),

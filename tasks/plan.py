@@ -27,6 +27,7 @@ def plan(request: TranslationRequest, settings: Settings) -> RunPlan:
         source_container=settings.source_container,
         target_container=settings.target_container,
         price_per_million=settings.price_per_million_characters,
+        listing=account,
     )
     logger.info(result.describe())
     return result

@@ -26,7 +26,7 @@ from doctranslate.errors import RetryExhaustedError, StorageError
 from doctranslate.pipeline.glossaries import GlossaryFile
 from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.plan import BatchLayout, BatchPlan
-from doctranslate.pipeline.submit import build_request, submit_once
+from doctranslate.pipeline.submit import build_request, source_urls, submit_once
 from doctranslate.settings import Settings
 from doctranslate.storage.account import StorageAccount
 
@@ -71,7 +71,7 @@ async def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: Batch
 def _submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
     account = StorageAccount(settings)
     lifetime = timedelta(minutes=settings.sas_lifetime_minutes)
-    details = build_request(batch.decision.translate, glossaries, layout, account, lifetime)
+    details = build_request(batch, glossaries, layout, account, lifetime)
     journal = SubmissionJournal(account, layout.target_container, layout.job)
 
     def clear_replaced_outputs() -> None:
@@ -79,7 +79,10 @@ def _submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayou
             account.delete_blob(layout.target_container, pair.target)
 
     with DocumentTranslationClient.from_settings(settings) as client:
-        return submit_once(client, journal, batch.batch, details, before_post=clear_replaced_outputs)
+        expected = source_urls(batch, layout, account.url)
+        return submit_once(
+            client, journal, batch.batch, details, expected_sources=expected, before_post=clear_replaced_outputs
+        )
 
 
 def submission_options(settings: Settings) -> dict[str, Any]:

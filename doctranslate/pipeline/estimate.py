@@ -16,8 +16,10 @@ from doctranslate.pipeline.scan import SourceDocument
 
 
 def document_characters(document: SourceDocument) -> int:
+    """What the service will charge for one document; a blob in storage counts its size (an upper bound for
+    text): reading it to count would be the download that translating in place avoids."""
     handler = handler_for(document.relative_path)
-    if handler is None:
+    if handler is None or document.local_path is None:
         return document.size
     try:
         return handler.rewrite(document.local_path.read_bytes(), list).characters

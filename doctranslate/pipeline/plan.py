@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,7 +23,9 @@ from doctranslate.pipeline.existing import ExistingDecision, Pair, decide
 from doctranslate.pipeline.glossaries import GlossaryFile, select_glossaries
 from doctranslate.pipeline.limits import Limits
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
-from doctranslate.pipeline.scan import Scan, SourceDocument, scan
+from doctranslate.pipeline.scan import Scan, SourceDocument, scan, scan_blobs
+from doctranslate.storage.blobs import BlobInfo
+from doctranslate.storage.locations import StorageSource, is_storage_spec
 
 
 class BatchLayout(BaseModel):
@@ -48,6 +51,17 @@ class PlannedBatch(BaseModel):
         return sum(d.size for d in self.documents)
 
 
+class Selection(BaseModel):
+    """A batch that is exactly the supported blobs under a prefix (and suffix) of one container: submitted as
+    one input with the service's own filter, instead of one input per document."""
+
+    model_config = ConfigDict(frozen=True)
+
+    container: str
+    prefix: str
+    suffix: str | None = None
+
+
 class BatchPlan(BaseModel):
     """One planned batch and what the run does with it."""
 
@@ -56,6 +70,7 @@ class BatchPlan(BaseModel):
     batch: PlannedBatch
     submitted_as: str | None = Field(None, description="Batch id when an earlier run already submitted it.")
     decision: ExistingDecision
+    selection: Selection | None = None
 
     @property
     def needs_submitting(self) -> bool:
@@ -135,6 +150,14 @@ def batch_key(documents: Sequence[SourceDocument], languages: Sequence[str], con
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
 
 
+class Listing(Protocol):
+    """Where storage sources are listed (`storage.account.StorageAccount`)."""
+
+    url: str
+
+    def list_blobs(self, container: str, prefix: str = "") -> Iterable[BlobInfo]: ...
+
+
 def plan_run(
     request: TranslationRequest,
     existing: Mapping[str, Mapping[str, str]],
@@ -144,14 +167,14 @@ def plan_run(
     target_container: str,
     price_per_million: float,
     limits: Limits | None = None,
+    listing: Listing | None = None,
 ) -> RunPlan:
     """Scan, choose glossaries, form batches, re-attach submitted ones, apply the policy to the rest, price it.
 
     `existing`: the job's outputs in the target container (`existing.existing_outputs`); `submitted`: the batch
-    id recorded for a batch key, if any (`journal.SubmissionJournal.submitted`)."""
-    found = scan(
-        [Path(source) for source in request.sources], include=request.include, exclude=request.exclude, limits=limits
-    )
+    id recorded for a batch key, if any (`journal.SubmissionJournal.submitted`); `listing`: the account, for
+    sources already in storage (`az://container/prefix`), which are planned from their listing alone."""
+    found, selectable = _scan_sources(request, listing, limits)
     _require_documents(request, found)
     glossaries = select_glossaries(request.glossaries, request.languages)
     layout = BatchLayout(
@@ -170,7 +193,11 @@ def plan_run(
         decision = decide(batch.documents, batch.languages, existing, policy, job=layout.job, version=version)
         if batch_id:
             decision.delete_first = []
-        plans.append(BatchPlan(batch=batch, submitted_as=batch_id, decision=decision))
+        plans.append(
+            BatchPlan(
+                batch=batch, submitted_as=batch_id, decision=decision, selection=_selection(batch, decision, selectable)
+            )
+        )
     characters = estimate_characters([p for plan in plans if plan.needs_submitting for p in plan.decision.translate])
     return RunPlan(
         request=request,
@@ -181,6 +208,66 @@ def plan_run(
         estimated_characters=characters,
         estimated_cost=check_budget(characters, price_per_million, request.budget),
     )
+
+
+def _scan_sources(
+    request: TranslationRequest, listing: Listing | None, limits: Limits | None
+) -> tuple[Scan, dict[StorageSource, tuple[list[SourceDocument], str]]]:
+    """Every source's documents in one scan; and, for each storage source whose whole selection the service's
+    own filter would pick exactly (nothing we leave out lies under its prefix), that selection."""
+    local = [Path(spec) for spec in request.sources if not is_storage_spec(spec)]
+    found = scan(local, include=request.include, exclude=request.exclude, limits=limits) if local else Scan()
+    selectable: dict[StorageSource, tuple[list[SourceDocument], str]] = {}
+    suffix = _filter_suffix(request)
+    for spec in (s for s in request.sources if is_storage_spec(s)):
+        if listing is None:
+            raise BadInputError(f"{spec} is in storage, and no storage account is configured")
+        try:
+            source = StorageSource.parse(spec, listing.url)
+        except ValueError as exc:
+            raise BadInputError(str(exc)) from None
+        assert source is not None
+        blobs = scan_blobs(
+            source, listing.list_blobs(source.container, source.prefix), include=request.include,
+            exclude=request.exclude, limits=limits,
+        )  # fmt: skip
+        if suffix is not None and all(_unsupported(s.reason) for s in blobs.skipped):
+            selectable[source] = (blobs.documents, suffix)
+        found = found.merged(blobs)
+    return found, selectable
+
+
+def _filter_suffix(request: TranslationRequest) -> str | None:
+    """The suffix filter that selects what `include` selects ("" for everything), or None when none can."""
+    if request.exclude or len(request.include) > 1:
+        return None
+    if not request.include:
+        return ""
+    pattern = request.include[0]
+    rest = pattern.removeprefix("*")
+    return rest if pattern.startswith("*") and rest and not any(ch in rest for ch in "*?[]/") else None
+
+
+def _unsupported(reason: str) -> bool:
+    return reason.startswith("unsupported file type")
+
+
+def _selection(
+    batch: PlannedBatch,
+    decision: ExistingDecision,
+    selectable: Mapping[StorageSource, tuple[list[SourceDocument], str]],
+) -> Selection | None:
+    """The filter form fits a batch that holds all of one selectable source and translates all of it."""
+    if decision.already_done or len(decision.translate) != len(batch.documents) * len(batch.languages):
+        return None
+    names = sorted(d.relative_path for d in batch.documents)
+    for source, (documents, suffix) in selectable.items():
+        if (
+            all(d.container == source.container for d in batch.documents)
+            and sorted(d.relative_path for d in documents) == names
+        ):
+            return Selection(container=source.container, prefix=source.prefix, suffix=suffix or None)
+    return None
 
 
 def _context(layout: BatchLayout, glossaries: Sequence[GlossaryFile], policy: OnExisting, version: str | None) -> str:
@@ -204,9 +291,11 @@ def _require_documents(request: TranslationRequest, found: Scan) -> None:
 def preflight(request: TranslationRequest) -> None:
     """The checks that need no service and no storage, done before a run starts (and again in `plan_run`):
     sources exist and hold something to translate, and every glossary is readable and fits the languages."""
-    missing = [s for s in request.sources if not Path(s).exists()]
+    local = [s for s in request.sources if not is_storage_spec(s)]
+    missing = [s for s in local if not Path(s).exists()]
     if missing:
         raise BadInputError(f"source {missing[0]} does not exist", hint="give existing folders or files")
-    found = scan([Path(s) for s in request.sources], include=request.include, exclude=request.exclude, hashed=False)
-    _require_documents(request, found)
+    if local == request.sources:  # storage sources are listed when the run plans, with the account at hand
+        found = scan([Path(s) for s in local], include=request.include, exclude=request.exclude, hashed=False)
+        _require_documents(request, found)
     select_glossaries(request.glossaries, request.languages)

@@ -43,7 +43,11 @@ class TranslationRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    sources: list[str] = Field(min_length=1, description="Local folders or files with the documents.")
+    sources: list[str] = Field(
+        min_length=1,
+        description="Local folders or files, or documents already in storage: az://<container>/<prefix> (translated "
+        "where they are, never downloaded or uploaded).",
+    )
     languages: list[LanguageCode] = Field(min_length=1, description="Target languages, e.g. fr, de, ja.")
     source_language: LanguageCode | None = Field(None, description="Source language; empty to auto-detect.")
     out_dir: str = Field("translations", description="Where translations and the report are written.")

@@ -1,4 +1,5 @@
-"""Find the documents of a run's local sources and pre-flight each one before anything is submitted.
+"""Find the documents of a run's sources (local folders, or blobs already in storage) and pre-flight each
+one before anything is submitted.
 
 Every document is checked (supported extension, size, not empty, readable, inside its source folder)
 and every skip has a reason, so the report can say why a file was not translated instead of the service
@@ -14,24 +15,35 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from doctranslate.errors import BadInputError
 from doctranslate.pipeline.limits import Limits
+from doctranslate.storage.blobs import BlobInfo
+from doctranslate.storage.locations import StorageSource
 from doctranslate.wire.catalogue import document_format_for
 
 _READ_CHUNK: Final = 1024 * 1024
 
 
 class SourceDocument(BaseModel):
-    """One local file to translate; `relative_path` (POSIX) names it everywhere after the scan."""
+    """One document to translate; `relative_path` (POSIX) names it everywhere after the scan.
+
+    A local file has a `local_path` and is staged; a blob already in storage has its `container` (its
+    `relative_path` is then its blob name) and is translated where it is, never read or written by us.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     relative_path: str
-    local_path: Path
+    local_path: Path | None = None
+    container: str | None = None
     size: int
     md5: str
+
+    @property
+    def in_storage(self) -> bool:
+        return self.container is not None
 
 
 class SkippedDocument(BaseModel):
@@ -42,8 +54,22 @@ class SkippedDocument(BaseModel):
 
 
 class Scan(BaseModel):
-    documents: list[SourceDocument]
-    skipped: list[SkippedDocument]
+    documents: list[SourceDocument] = Field(default_factory=list)
+    skipped: list[SkippedDocument] = Field(default_factory=list)
+
+    def merged(self, other: Scan) -> Scan:
+        """Both scans; a document whose relative path another source already has is skipped (outputs collide)."""
+        seen = {d.relative_path for d in self.documents}
+        clashing = [d for d in other.documents if d.relative_path in seen]
+        return Scan(
+            documents=self.documents + [d for d in other.documents if d.relative_path not in seen],
+            skipped=self.skipped
+            + other.skipped
+            + [
+                SkippedDocument(relative_path=d.relative_path, reason="the same path also comes from another source")
+                for d in clashing
+            ],
+        )
 
 
 def file_md5(path: Path) -> str:
@@ -111,6 +137,49 @@ def scan(
     return Scan(documents=documents, skipped=skipped)
 
 
+def scan_blobs(
+    source: StorageSource,
+    blobs: Iterable[BlobInfo],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    limits: Limits | None = None,
+) -> Scan:
+    """Pre-flight the blobs of a storage source from its listing alone: no byte is read.
+
+    The content identity is the blob's Content-MD5 where storage keeps one, else its ETag (a blob written
+    again counts as changed)."""
+    limits = limits or Limits()
+    documents: list[SourceDocument] = []
+    skipped: list[SkippedDocument] = []
+    for blob in blobs:
+        if blob.name.endswith("/") or not blob.name.startswith(source.prefix):
+            continue
+        if (include and not _matches(blob.name, include)) or (exclude and _matches(blob.name, exclude)):
+            continue
+        reason = _blob_preflight(blob, limits)
+        if reason is not None:
+            skipped.append(SkippedDocument(relative_path=blob.name, reason=reason))
+            continue
+        md5 = blob.content_md5 or f"etag-{blob.etag}"
+        documents.append(SourceDocument(relative_path=blob.name, container=source.container, size=blob.size, md5=md5))
+    return Scan(documents=documents, skipped=skipped)
+
+
+def _blob_preflight(blob: BlobInfo, limits: Limits) -> str | None:
+    if document_format_for(blob.name) is None:
+        return f"unsupported file type {PurePosixPath(blob.name).suffix or '(no extension)'}; the service would skip it"
+    return _size_problem(blob.size, limits)
+
+
+def _size_problem(size: int, limits: Limits) -> str | None:
+    if size == 0:
+        return "empty file; the service would fail it with NoTranslatableText"
+    if size > limits.document_bytes:
+        return f"{size / 1024 / 1024:.1f} MB is over the service's {limits.document_bytes // 1024 // 1024} MB limit"
+    return None
+
+
 def _preflight(path: Path, root: Path, limits: Limits) -> str | None:
     """Why this file cannot be translated, or None when it can."""
     if path.is_symlink():
@@ -125,8 +194,4 @@ def _preflight(path: Path, root: Path, limits: Limits) -> str | None:
             probe.read(1)
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    if size == 0:
-        return "empty file; the service would fail it with NoTranslatableText"
-    if size > limits.document_bytes:
-        return f"{size / 1024 / 1024:.1f} MB is over the service's {limits.document_bytes // 1024 // 1024} MB limit"
-    return None
+    return _size_problem(size, limits)

@@ -21,24 +21,28 @@ from doctranslate.storage.transfer import Upload, upload_files
 async def stage_plan(
     plan: RunPlan, account: StorageAccount, *, lifetime: timedelta, concurrency: int
 ) -> tuple[int, int]:
-    """(uploaded, already there)."""
+    """(uploaded, already there). A run whose documents are all in storage already touches nothing here."""
     layout = plan.layout
-    await asyncio.to_thread(account.ensure_container, layout.source_container)
-    present = {
-        blob.name: blob.metadata.get(SOURCE_MD5_METADATA)
-        for blob in await asyncio.to_thread(lambda: list(account.list_blobs(layout.source_container, f"{layout.job}/")))
-    }
     wanted: dict[str, Upload] = {}
     for batch in plan.batches:
         if not batch.needs_submitting:
             continue
         for pair in batch.decision.translate:
+            if pair.document.local_path is None:  # already in storage: translated where it is
+                continue
             name = source_blob_name(layout.job, pair.document.relative_path)
             content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
             wanted[name] = Upload(pair.document.local_path, name, pair.document.md5, content_type)
     for glossary in plan.glossaries:
         name = glossary_blob_name(layout.job, glossary.md5, glossary.path.name)
         wanted[name] = Upload(glossary.path, name, glossary.md5)
+    if not wanted:
+        return 0, 0
+    await asyncio.to_thread(account.ensure_container, layout.source_container)
+    present = {
+        blob.name: blob.metadata.get(SOURCE_MD5_METADATA)
+        for blob in await asyncio.to_thread(lambda: list(account.list_blobs(layout.source_container, f"{layout.job}/")))
+    }
     missing = [u for name, u in wanted.items() if present.get(name) != u.md5_hex]
     if missing:
         container = account.container_sas_url(layout.source_container, "cw", lifetime)

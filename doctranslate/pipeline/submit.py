@@ -21,12 +21,14 @@ from doctranslate.client import DocumentTranslationClient, ListQuery
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.glossaries import GlossaryFile
 from doctranslate.pipeline.journal import SubmissionJournal
-from doctranslate.pipeline.plan import BatchLayout, PlannedBatch
+from doctranslate.pipeline.plan import BatchLayout, BatchPlan, PlannedBatch
+from doctranslate.pipeline.scan import SourceDocument
 from doctranslate.redaction import SasUrl, strip_query
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.names import glossary_blob_name, quote_blob, source_blob_name
 from doctranslate.wire import (
     BatchRequest,
+    DocumentFilter,
     SourceInput,
     StartTranslationDetails,
     StorageType,
@@ -39,15 +41,17 @@ _RECONCILE_SKEW = timedelta(minutes=2)
 
 
 def build_request(
-    pairs: Sequence[Pair],
+    batch: BatchPlan,
     glossaries: Sequence[GlossaryFile],
     layout: BatchLayout,
     account: StorageAccount,
     lifetime: timedelta,
 ) -> StartTranslationDetails:
-    """One input per document (storageType File): the batch holds exactly its own documents, and every
-    output gets the name we chose. Sources get read-only blob SAS, targets one write+list container SAS,
-    glossaries read-only blob SAS."""
+    """The batch as the service takes it. A `selection` (exactly the blobs under a prefix of one container)
+    is one input with the service's filter and a read+list container SAS. Otherwise one input per document
+    (storageType File), so the batch holds exactly its own documents and every output gets the name we chose:
+    staged documents and blobs translated in place alike get a read-only blob SAS. Targets get a write+list
+    container SAS, glossaries read-only blob SAS."""
     target_sas = account.container_sas_url(layout.target_container, "wl", lifetime)
     base, _, token = target_sas.get_secret_value().partition("?")
     glossary_urls = {
@@ -56,35 +60,58 @@ def build_request(
         )
         for g in glossaries
     }
-    by_document: dict[str, list[Pair]] = {}
-    for pair in pairs:
-        by_document.setdefault(pair.document.relative_path, []).append(pair)
-    inputs = []
-    for relative_path, document_pairs in sorted(by_document.items()):
-        source = account.blob_sas_url(
-            layout.source_container, source_blob_name(layout.job, relative_path), "r", lifetime
-        )
-        targets = [
-            TargetInput(
-                target_url=SasUrl(f"{base}/{quote_blob(pair.target)}?{token}"),
-                language=pair.language,
-                glossaries=[
-                    TranslationGlossary(glossary_url=glossary_urls[g.path], format=g.format)
-                    for g in glossaries
-                    if g.applies_to(pair.language)
-                ]
-                or None,
-            )
-            for pair in document_pairs
+
+    def target(name: str, language: str) -> TargetInput:
+        chosen = [
+            TranslationGlossary(glossary_url=glossary_urls[g.path], format=g.format)
+            for g in glossaries
+            if g.applies_to(language)
         ]
-        inputs.append(
-            BatchRequest(
-                source=SourceInput(source_url=source, language=layout.source_language),
-                targets=targets,
-                storage_type=StorageType.FILE,
-            )
+        return TargetInput(
+            target_url=SasUrl(f"{base}/{quote_blob(name)}?{token}"), language=language, glossaries=chosen or None
         )
+
+    if batch.selection is not None:
+        selection = batch.selection
+        source = SourceInput(
+            source_url=account.container_sas_url(selection.container, "rl", lifetime),
+            filter=DocumentFilter(prefix=selection.prefix or None, suffix=selection.suffix),
+            language=layout.source_language,
+        )
+        folders = [target(f"{layout.job}/{language}", language) for language in batch.batch.languages]
+        return StartTranslationDetails(
+            inputs=[BatchRequest(source=source, targets=folders, storage_type=StorageType.FOLDER)]
+        )
+    by_document: dict[str, list[Pair]] = {}
+    for pair in batch.decision.translate:
+        by_document.setdefault(pair.document.relative_path, []).append(pair)
+    inputs = [
+        BatchRequest(
+            source=SourceInput(
+                source_url=account.blob_sas_url(*_source_blob(pairs[0].document, layout), "r", lifetime),
+                language=layout.source_language,
+            ),
+            targets=[target(pair.target, pair.language) for pair in pairs],
+            storage_type=StorageType.FILE,
+        )
+        for _, pairs in sorted(by_document.items())
+    ]
     return StartTranslationDetails(inputs=inputs)
+
+
+def source_urls(batch: BatchPlan, layout: BatchLayout, account_url: str) -> set[str]:
+    """Where the service reads the batch's documents, as it reports them back (no SAS): how a batch that
+    reached the service before a crash is recognised."""
+    return {
+        f"{account_url}/{container}/{quote_blob(name)}"
+        for container, name in (_source_blob(d, layout) for d in batch.batch.documents)
+    }
+
+
+def _source_blob(document: SourceDocument, layout: BatchLayout) -> tuple[str, str]:
+    if document.container is not None:
+        return document.container, document.relative_path
+    return layout.source_container, source_blob_name(layout.job, document.relative_path)
 
 
 def find_submitted_batch(client: DocumentTranslationClient, since: datetime, expected_sources: set[str]) -> str | None:
@@ -104,10 +131,12 @@ def submit_once(
     batch: PlannedBatch,
     details: StartTranslationDetails,
     *,
+    expected_sources: set[str],
     before_post: Callable[[], None] = lambda: None,
 ) -> str:
     """The batch id for `batch`: recorded, recovered, or freshly submitted — never two, on any number of workers.
 
+    `expected_sources` (`source_urls`) recognise the batch on the service if its writer died mid-POST;
     `before_post` runs under the claim just before the POST (it deletes the outputs the batch replaces): done
     there, it can never delete what a batch another worker already submitted is writing.
     """
@@ -120,8 +149,7 @@ def submit_once(
             logger.info("batch %s was submitted meanwhile as %s; re-attaching", batch.key[:12], claim.record.batch_id)
             return claim.record.batch_id
         if claim.record.pending_since is not None:
-            expected = {_plain(i.source.source_url.get_secret_value()) for i in details.inputs}
-            found = find_submitted_batch(client, claim.record.pending_since, expected)
+            found = find_submitted_batch(client, claim.record.pending_since, expected_sources)
             if found is not None:
                 logger.info("found batch %s submitted before a crash; adopting it", found)
                 claim.record_batch(found)

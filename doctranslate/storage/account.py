@@ -81,6 +81,7 @@ class StorageAccount:
                     dict(blob.metadata or {}),
                     etag=str(blob.etag or "").strip('"'),
                     last_modified=blob.last_modified,
+                    content_md5=bytes(blob.content_settings.content_md5 or b"").hex(),
                 )
         except ResourceNotFoundError:
             return

@@ -13,3 +13,4 @@ class BlobInfo:
     metadata: dict[str, str]
     etag: str = ""  # changes with every write: what the container watcher and the inbox compare
     last_modified: datetime | None = None
+    content_md5: str = ""  # hex; storage keeps it for blobs uploaded in one piece, not for block lists

@@ -3,12 +3,15 @@
 Works for Azure (`https://acct.blob.core.windows.net/container/blob`) and for path-style emulator URLs
 (`http://127.0.0.1:10000/devstoreaccount1/container/blob`), where the account is part of the path.
 Used by the follower (which output a document status names) and by the local service (where to reach).
+`StorageSource` reads the user's spelling of documents that are already in storage (`az://container/prefix`).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import unquote, urlsplit
 
 from doctranslate.storage.names import quote_blob
@@ -54,3 +57,49 @@ class SasLocation:
     def blob_url(self, name: str, *, with_sas: bool) -> str:
         url = f"{self.container_url}/{quote_blob(name)}"
         return f"{url}?{self.sas}" if with_sas and self.sas else url
+
+
+@dataclass(frozen=True)
+class StorageSource:
+    """Documents that already live in the storage account: a container, and a prefix inside it.
+
+    Spelt `az://<container>/<prefix>` (as adlfs and fsspec users write it) or as the account's own URL,
+    `https://<account>.blob.core.windows.net/<container>/<prefix>` (path-style for the emulator).
+    """
+
+    container: str
+    prefix: str = ""
+
+    @classmethod
+    def parse(cls, spec: str, account_url: str) -> StorageSource | None:
+        """The storage source `spec` names, or None when it is a local path. A URL of another account is an
+        error: SAS tokens can only be made for the configured one."""
+        if spec.startswith("az://"):
+            container, _, prefix = spec.removeprefix("az://").partition("/")
+            return cls._checked(container, prefix, spec)
+        if not spec.startswith(("https://", "http://")):
+            return None
+        if not spec.startswith(account_url.rstrip("/") + "/"):
+            raise ValueError(
+                f"{spec} is not in the configured storage account {account_url}; translate documents of another "
+                "account from that account's settings"
+            )
+        container, _, prefix = unquote(spec[len(account_url.rstrip("/")) + 1 :]).partition("/")
+        return cls._checked(container, prefix, spec)
+
+    @classmethod
+    def _checked(cls, container: str, prefix: str, spec: str) -> StorageSource:
+        if not _CONTAINER_NAME.fullmatch(container):
+            raise ValueError(f"{spec}: {container!r} is not a container name (3-63 lowercase letters, digits, dashes)")
+        return cls(container, prefix)
+
+    def __str__(self) -> str:
+        return f"az://{self.container}/{self.prefix}"
+
+
+def is_storage_spec(spec: str) -> bool:
+    """Whether a source names documents in storage (`az://…`, `https://…`) rather than a local path."""
+    return spec.startswith(("az://", "https://", "http://"))
+
+
+_CONTAINER_NAME: Final = re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")

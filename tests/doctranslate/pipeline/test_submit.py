@@ -49,6 +49,10 @@ DETAILS = StartTranslationDetails(
 )
 
 
+def submit(client: DocumentTranslationClient, journal: SubmissionJournal, **options: Callable[[], None]) -> str:
+    return submit_once(client, journal, BATCH, DETAILS, expected_sources={f"{STORAGE}/src/job/a.txt"}, **options)
+
+
 def status(batch_id: str) -> dict[str, object]:
     summary = {"total": 1, "failed": 0, "success": 0, "inProgress": 1, "notYetStarted": 0, "cancelled": 0}
     return {
@@ -122,7 +126,7 @@ def test_a_new_batch_is_marked_pending_then_posted_once_and_recorded(
 ) -> None:
     service = Service({})
     cleared: list[int] = []
-    assert submit_once(sync_client(service), journal, BATCH, DETAILS, before_post=lambda: cleared.append(1)) == NEW_ID
+    assert submit(sync_client(service), journal, before_post=lambda: cleared.append(1)) == NEW_ID
     assert service.posts == 1
     assert cleared == [1]
     entry = journal.read(BATCH.key)
@@ -135,7 +139,7 @@ def test_a_recorded_batch_is_reattached_without_a_request(
 ) -> None:
     record(journal, batch_id=EARLIER_ID)
     service = Service({})
-    assert submit_once(sync_client(service), journal, BATCH, DETAILS, before_post=pytest.fail) == EARLIER_ID
+    assert submit(sync_client(service), journal, before_post=pytest.fail) == EARLIER_ID
     assert service.requests == []
 
 
@@ -145,7 +149,7 @@ def test_a_pending_batch_that_reached_the_service_is_adopted_not_sent_again(
     record(journal, pending=True)  # the run died between its POST and recording the answer
     service = Service({OTHER_ID: f"{STORAGE}/src/other/b.txt", EARLIER_ID: f"{STORAGE}:443/src/job/a.txt"})
 
-    adopted = submit_once(sync_client(service), journal, BATCH, DETAILS, before_post=pytest.fail)
+    adopted = submit(sync_client(service), journal, before_post=pytest.fail)
 
     assert adopted == EARLIER_ID
     assert service.posts == 0
@@ -158,7 +162,7 @@ def test_a_pending_batch_the_service_never_got_is_posted(
     record(journal, pending=True)  # the run died before its POST
     service = Service({OTHER_ID: f"{STORAGE}/src/other/b.txt"})
 
-    assert submit_once(sync_client(service), journal, BATCH, DETAILS) == NEW_ID
+    assert submit(sync_client(service), journal) == NEW_ID
 
     assert service.posts == 1
 
@@ -170,7 +174,7 @@ def test_two_workers_at_once_send_one_post_and_both_get_its_batch(
     workers = [SubmissionJournal(account, container, "job") for _ in range(3)]  # nothing shared but storage
 
     with ThreadPoolExecutor(3) as pool:
-        ids = list(pool.map(lambda journal: submit_once(sync_client(service), journal, BATCH, DETAILS), workers))
+        ids = list(pool.map(lambda journal: submit(sync_client(service), journal), workers))
 
     assert ids == [NEW_ID] * 3
     assert service.posts == 1

@@ -1,0 +1,93 @@
+"""Documents that already live in Blob Storage, translated where they are (`az://container/prefix`): planned
+from the listing, never staged, never read or written by doctranslate; one filter input where the batch is
+exactly a prefix selection, inputs pointing at the blobs in place otherwise. Request bodies are read from the
+local service's own record of what it was sent."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+from azure.core.exceptions import ResourceNotFoundError
+
+from tests.pipeline.conftest import Pipeline
+
+pytestmark = pytest.mark.e2e
+
+BLOBS = {
+    "guides/intro.md": b"# Intro\n\nRead this first.\n",
+    "guides/faq.txt": b"Questions and answers.\n",
+    "guides/deep/setup.html": b"<p>Set it <b>up</b></p>",
+    "guides/logo.png": b"\x89PNG not a document",
+    "notes/a.txt": b"A note.\n",
+    "notes/empty.txt": b"",
+}
+GUIDES = ["guides/deep/setup.html", "guides/faq.txt", "guides/intro.md"]
+
+
+def requests_received(pipeline: Pipeline) -> list[dict[str, object]]:
+    with sqlite3.connect(Path(pipeline.service_options["state_dir"]) / "state.sqlite3") as db:
+        return [json.loads(row[0]) for row in db.execute("SELECT request FROM batches ORDER BY seq")]
+
+
+def fingerprints(pipeline: Pipeline, container: str) -> dict[str, str]:
+    """Each source blob's ETag: unchanged means nobody wrote it."""
+    client = pipeline.storage().service.get_container_client(container)
+    return {blob.name: str(blob.etag) for blob in client.list_blobs()}
+
+
+def translate(pipeline: Pipeline, source: str) -> dict[str, object]:
+    finished = pipeline.run(source, "--to", "fr,de", "--out", "out", "--job", "handbook")
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    return json.loads((pipeline.work / "out" / "report.json").read_text())
+
+
+def test_a_prefix_is_translated_in_place_with_the_services_filter_then_only_what_changed(pipeline: Pipeline) -> None:
+    storage = pipeline.storage()
+    container = f"docs-{uuid.uuid4().hex[:12]}"
+    storage.service.create_container(container)
+    storage.upload(container, BLOBS)
+    before = fingerprints(pipeline, container)
+
+    report = translate(pipeline, f"az://{container}/guides/")
+
+    (sent,) = requests_received(pipeline)
+    (one_input,) = sent["inputs"]  # type: ignore[misc]
+    assert one_input["source"]["filter"] == {"prefix": "guides/"}
+    assert one_input["storageType"] == "Folder"
+    assert "/handbook/fr?" in json.dumps(one_input["targets"])
+    for language in ("fr", "de"):
+        for name in GUIDES:
+            assert (pipeline.work / "out" / language / name).read_text().startswith(("[", "<", "#")), name
+    assert {s["source"] for s in report["skipped_files"]} == {"guides/logo.png"}  # type: ignore[index]
+    assert fingerprints(pipeline, container) == before, "no source blob was written"
+    with pytest.raises(ResourceNotFoundError):
+        storage.names(pipeline.env["DOCTRANSLATE_SOURCE_CONTAINER"])  # nothing was staged
+
+    translate(pipeline, f"az://{container}/guides/")
+    assert len(requests_received(pipeline)) == 1, "a re-run submits nothing"
+
+    storage.upload(container, {"guides/faq.txt": b"Questions, answers, and more.\n"})
+    translate(pipeline, f"az://{container}/guides/")
+    again = requests_received(pipeline)[-1]
+    assert len(requests_received(pipeline)) == 2
+    sources = [i["source"]["sourceUrl"].split("?")[0] for i in again["inputs"]]  # type: ignore[index, union-attr]
+    assert sources == [f"{storage.base}/{container}/guides/faq.txt"], "the changed blob alone, where it is"
+    assert (pipeline.work / "out" / "de" / "guides/faq.txt").read_text().count("~") > 0
+
+
+def test_a_prefix_with_a_blob_the_service_would_fail_gets_one_input_per_blob(pipeline: Pipeline) -> None:
+    storage = pipeline.storage()
+    container = f"docs-{uuid.uuid4().hex[:12]}"
+    storage.service.create_container(container)
+    storage.upload(container, BLOBS)
+
+    report = translate(pipeline, f"az://{container}/notes/")
+
+    (sent,) = requests_received(pipeline)
+    assert [i["storageType"] for i in sent["inputs"]] == ["File"]  # type: ignore[index, union-attr]
+    assert (pipeline.work / "out" / "fr" / "notes/a.txt").is_file()
+    assert {s["source"] for s in report["skipped_files"]} == {"notes/empty.txt"}  # type: ignore[index]
