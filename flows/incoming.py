@@ -1,6 +1,11 @@
-"""Translate what arrives in a blob container: the flow behind the blob-arrival trigger and the nightly
-sweep (prefect.yaml). Parameters are flat, so the trigger can template them from the event and the UI
-shows them as a plain form."""
+"""Translate what arrives in a blob container, where it is: the flow behind the blob-arrival trigger and the
+nightly sweep (prefect.yaml). Parameters are flat, so the trigger can template them from the event and the
+UI shows them as a plain form.
+
+The container is a storage source (`az://<container>/<prefix>`): planned from its listing, translated in
+place, no inbox, no local copy of the sources; only what is new or changed is submitted (the job's
+manifests say what is current). A container name from an event is checked by Azure's rules before use.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,7 @@ from prefect import flow, get_run_logger
 
 from doctranslate.pipeline.report import RunReport
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
-from doctranslate.settings import load_settings
-from doctranslate_prefect.deployments.blocks import settings_from_blocks
 from doctranslate_prefect.flows.translate import translate_documents
-from doctranslate_prefect.tasks.pull import pull
 
 
 @flow(name="translate-incoming", flow_run_name="incoming-{container}", log_prints=True)
@@ -26,21 +28,13 @@ async def translate_incoming(
     triggered_by: str | None = None,
     translator_block: str | None = None,
     storage_block: str | None = None,
-) -> RunReport | None:
-    """Mirror `container` (under `prefix`) into the inbox, then translate it like a folder: only what is
-    new or changed is submitted. `triggered_by` records the event that started the run, if one did."""
-    logger = get_run_logger()
+) -> RunReport:
+    """Translate `container` (under `prefix`) in place into `out_dir`: only what is new or changed is
+    submitted. `triggered_by` records the event that started the run, if one did."""
     if triggered_by:
-        logger.info("started by event %s", triggered_by)
-    settings = await settings_from_blocks(
-        load_settings(), translator_block=translator_block, storage_block=storage_block
-    )
-    pulled = await pull(container, prefix, settings)
-    if not pulled.documents:
-        logger.info("nothing in %s/%s to translate", container, prefix)
-        return None
+        get_run_logger().info("started by event %s", triggered_by)
     request = TranslationRequest(
-        sources=[str(pulled.folder)],
+        sources=[f"az://{container}/{prefix}"],
         languages=languages,
         source_language=source_language,
         out_dir=out_dir,

@@ -1,3 +1,2 @@
 """Blob arrivals as Prefect events: parsing Event Grid deliveries, the relay that posts them, the container
-watcher for when there is no Event Grid, the sink that talks to Prefect's events API, and the inbox mirror
-the incoming flow translates from."""
+watcher for when there is no Event Grid, and the sink that talks to Prefect's events API."""

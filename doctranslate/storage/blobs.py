@@ -11,6 +11,6 @@ class BlobInfo:
     name: str
     size: int
     metadata: dict[str, str]
-    etag: str = ""  # changes with every write: what the container watcher and the inbox compare
+    etag: str = ""  # changes with every write: what the container watcher compares
     last_modified: datetime | None = None
     content_md5: str = ""  # hex; storage keeps it for blobs uploaded in one piece, not for block lists

@@ -12,7 +12,6 @@ A job's blobs all live under `<job>/`, so two jobs sharing containers never touc
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Final
 from urllib.parse import quote
 
@@ -81,12 +80,3 @@ def watch_mark_blob_name(container: str, prefix: str) -> str:
     """In doctranslate's state container: how far the watcher of `container` (under `prefix`) has reported."""
     suffix = f"-{hashlib.sha256(prefix.encode()).hexdigest()[:8]}" if prefix else ""
     return f"{MANIFEST_FOLDER}/watch/{container}{suffix}.json"
-
-
-def blob_path_under(root: Path, blob_name: str) -> Path | None:
-    """Where a blob lands under the local folder `root`, or None when its name would climb out of it
-    (`..`, absolute) or fold onto another blob's file (`a//b`, `./`)."""
-    parts = blob_name.replace("\\", "/").split("/")  # by hand: PurePosixPath would fold `a//b` into `a/b`
-    if any(part in ("", ".", "..") for part in parts):  # also catches a leading `/`
-        return None
-    return root.joinpath(*parts)

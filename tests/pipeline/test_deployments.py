@@ -92,6 +92,9 @@ def test_a_burst_of_uploads_starts_one_run_that_translates_them_all(
         assert len(outputs) == BURST
         assert all(p.read_text().startswith(f"[{language}: ") for p in outputs)
     assert pipeline.batches_received() == 1
+    # Translated where it is: nothing staged, no local copy of the container.
+    assert pipeline.staged() == 0
+    assert not list(pipeline.work.rglob("inbox"))
 
     # Nothing new: the watcher reports nothing, so nothing starts.
     assert "arrival" not in watch_once(pipeline, deployed, container)
