@@ -1,7 +1,8 @@
 """`python -m bench [SUITE ...] [--repetitions N]`: run the benchmarks, print the table, write bench/RESULTS.md.
 
-Suites: transfer (staging and gathering), end-to-end, scale, service. With no suite named, all run and
-bench/RESULTS.md is rewritten; a subset only prints, unless --output is given.
+Suites: transfer (staging and gathering), end-to-end, scale, service, planning (documents already in
+storage). With no suite named, all run and bench/RESULTS.md is rewritten; a subset only prints, unless
+--output is given.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import end_to_end, scale, service, transfer
+from bench import end_to_end, planning, scale, service, transfer
 from bench.common import ROOT, Result, machine, markdown_table, stopwatch
 
 SUITES: dict[str, Callable[[int], list[Result]]] = {
@@ -20,6 +21,7 @@ SUITES: dict[str, Callable[[int], list[Result]]] = {
     "end-to-end": end_to_end.run,
     "scale": scale.run,
     "service": service.run,
+    "planning": planning.run,
 }
 
 

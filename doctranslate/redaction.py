@@ -103,8 +103,10 @@ def _serialize_sas_url(value: SasUrl, info: SerializationInfo) -> str:
 
 
 def enable_http_logging() -> None:
-    """Every HTTP request line at INFO (httpx), for debugging a run; redaction still applies."""
+    """Every HTTP request at INFO, for debugging a run: ours (httpx: the translator, transfers) and the storage
+    SDK's (listings, state blobs, leases); redaction still applies."""
     logging.getLogger("httpx").setLevel(logging.INFO)
+    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.INFO)
 
 
 def install_log_redaction() -> None:

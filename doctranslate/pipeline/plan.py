@@ -117,16 +117,25 @@ class RunPlan(BaseModel):
 
 
 def plan_batches(
-    documents: Sequence[SourceDocument], languages: Sequence[str], *, context: str = "", limits: Limits | None = None
+    documents: Sequence[SourceDocument],
+    languages: Sequence[str],
+    *,
+    context: str = "",
+    limits: Limits | None = None,
+    folder: Callable[[SourceDocument], str] = lambda document: "",
 ) -> list[PlannedBatch]:
-    """Split into batches within every limit at once; `context` (glossaries, target layout) joins the key."""
+    """Split into batches within every limit at once; `context` (glossaries, target layout) joins the key.
+
+    A batch never spans two `folder`s (storage sources: a folder under the source prefix), so a folder that
+    fits the limits is a batch of its own, which the service's filter can select exactly."""
     limits = limits or Limits()
     language_groups = [list(languages[i : i + limits.languages]) for i in range(0, len(languages), limits.languages)]
     document_groups: list[list[SourceDocument]] = []
     current: list[SourceDocument] = []
     current_bytes = 0
-    for document in sorted(documents, key=lambda d: d.relative_path):
-        if current and (len(current) == limits.documents or current_bytes + document.size > limits.bytes):
+    for document in sorted(documents, key=lambda d: (folder(d), d.relative_path)):
+        full = len(current) == limits.documents or current_bytes + document.size > limits.bytes
+        if current and (full or folder(current[-1]) != folder(document)):
             document_groups.append(current)
             current, current_bytes = [], 0
         current.append(document)
@@ -174,7 +183,7 @@ def plan_run(
     `existing`: the job's outputs in the target container (`existing.existing_outputs`); `submitted`: the batch
     id recorded for a batch key, if any (`journal.SubmissionJournal.submitted`); `listing`: the account, for
     sources already in storage (`az://container/prefix`), which are planned from their listing alone."""
-    found, selectable = _scan_sources(request, listing, limits)
+    found, folders = _scan_sources(request, listing, limits)
     _require_documents(request, found)
     glossaries = select_glossaries(request.glossaries, request.languages)
     layout = BatchLayout(
@@ -186,7 +195,8 @@ def plan_run(
     version = datetime.now(UTC).strftime("v%Y%m%dT%H%M%S") if request.on_existing is OnExisting.VERSION else None
     context = _context(layout, glossaries, request.on_existing, version)
     plans: list[BatchPlan] = []
-    for batch in plan_batches(found.documents, request.languages, context=context, limits=limits):
+    batches = plan_batches(found.documents, request.languages, context=context, limits=limits, folder=folders.folder_of)
+    for batch in batches:
         batch_id = submitted(batch.key)
         # Ours already: gathered outputs are done; the rest is still to be followed, never deleted.
         policy = OnExisting.SKIP if batch_id else request.on_existing
@@ -195,7 +205,7 @@ def plan_run(
             decision.delete_first = []
         plans.append(
             BatchPlan(
-                batch=batch, submitted_as=batch_id, decision=decision, selection=_selection(batch, decision, selectable)
+                batch=batch, submitted_as=batch_id, decision=decision, selection=folders.selection(batch, decision)
             )
         )
     characters = estimate_characters([p for plan in plans if plan.needs_submitting for p in plan.decision.translate])
@@ -210,15 +220,64 @@ def plan_run(
     )
 
 
-def _scan_sources(
-    request: TranslationRequest, listing: Listing | None, limits: Limits | None
-) -> tuple[Scan, dict[StorageSource, tuple[list[SourceDocument], str]]]:
-    """Every source's documents in one scan; and, for each storage source whose whole selection the service's
-    own filter would pick exactly (nothing we leave out lies under its prefix), that selection."""
+class Folders:
+    """How the storage sources are cut into batches, and which parts the service's own filter would select
+    exactly: nothing we leave out (an empty or oversized blob, a pattern match) lies under them, and
+    `include` is at most one suffix. A source that fits in one batch is one part (its prefix); a larger one
+    is cut at the first level of folders under its prefix."""
+
+    def __init__(self, suffix: str | None, limits: Limits) -> None:
+        self._suffix = suffix
+        self._limits = limits
+        self._of: dict[tuple[str, str], str] = {}
+        self._selectable: dict[str, tuple[Selection, set[str]]] = {}
+
+    def add(self, source: StorageSource, found: Scan) -> None:
+        fits = (
+            len(found.documents) <= self._limits.documents
+            and sum(d.size for d in found.documents) <= self._limits.bytes
+        )
+
+        def folder(name: str) -> str:
+            rest = name[len(source.prefix) :]
+            return source.prefix + rest.split("/", 1)[0] + "/" if "/" in rest and not fits else source.prefix
+
+        members: dict[str, set[str]] = {}
+        for document in found.documents:
+            members.setdefault(folder(document.relative_path), set()).add(document.relative_path)
+            self._of[(source.container, document.relative_path)] = (
+                f"{source.container}/{folder(document.relative_path)}"
+            )
+        blocked = {folder(s.relative_path) for s in found.skipped if not _unsupported(s.reason)}
+        loose_only = set(members) == {source.prefix}
+        for prefix, names in members.items():
+            loose = prefix == source.prefix
+            if (
+                self._suffix is not None
+                and prefix not in blocked
+                and (not loose or loose_only)
+                and not (loose and blocked)
+            ):
+                selection = Selection(container=source.container, prefix=prefix, suffix=self._suffix or None)
+                self._selectable[f"{source.container}/{prefix}"] = (selection, names)
+
+    def folder_of(self, document: SourceDocument) -> str:
+        return self._of.get((document.container or "", document.relative_path), "")
+
+    def selection(self, batch: PlannedBatch, decision: ExistingDecision) -> Selection | None:
+        """The filter form fits a batch that is one selectable folder whole, and translates all of it."""
+        if decision.already_done or len(decision.translate) != len(batch.documents) * len(batch.languages):
+            return None
+        found = self._selectable.get(self.folder_of(batch.documents[0]))
+        names = {d.relative_path for d in batch.documents}
+        return found[0] if found is not None and found[1] == names else None
+
+
+def _scan_sources(request: TranslationRequest, listing: Listing | None, limits: Limits | None) -> tuple[Scan, Folders]:
+    """Every source's documents in one scan, and the folders of those in storage."""
     local = [Path(spec) for spec in request.sources if not is_storage_spec(spec)]
     found = scan(local, include=request.include, exclude=request.exclude, limits=limits) if local else Scan()
-    selectable: dict[StorageSource, tuple[list[SourceDocument], str]] = {}
-    suffix = _filter_suffix(request)
+    folders = Folders(_filter_suffix(request), limits or Limits())
     for spec in (s for s in request.sources if is_storage_spec(s)):
         if listing is None:
             raise BadInputError(f"{spec} is in storage, and no storage account is configured")
@@ -231,10 +290,9 @@ def _scan_sources(
             source, listing.list_blobs(source.container, source.prefix), include=request.include,
             exclude=request.exclude, limits=limits,
         )  # fmt: skip
-        if suffix is not None and all(_unsupported(s.reason) for s in blobs.skipped):
-            selectable[source] = (blobs.documents, suffix)
+        folders.add(source, blobs)
         found = found.merged(blobs)
-    return found, selectable
+    return found, folders
 
 
 def _filter_suffix(request: TranslationRequest) -> str | None:
@@ -250,24 +308,6 @@ def _filter_suffix(request: TranslationRequest) -> str | None:
 
 def _unsupported(reason: str) -> bool:
     return reason.startswith("unsupported file type")
-
-
-def _selection(
-    batch: PlannedBatch,
-    decision: ExistingDecision,
-    selectable: Mapping[StorageSource, tuple[list[SourceDocument], str]],
-) -> Selection | None:
-    """The filter form fits a batch that holds all of one selectable source and translates all of it."""
-    if decision.already_done or len(decision.translate) != len(batch.documents) * len(batch.languages):
-        return None
-    names = sorted(d.relative_path for d in batch.documents)
-    for source, (documents, suffix) in selectable.items():
-        if (
-            all(d.container == source.container for d in batch.documents)
-            and sorted(d.relative_path for d in documents) == names
-        ):
-            return Selection(container=source.container, prefix=source.prefix, suffix=suffix or None)
-    return None
 
 
 def _context(layout: BatchLayout, glossaries: Sequence[GlossaryFile], policy: OnExisting, version: str | None) -> str:

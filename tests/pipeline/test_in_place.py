@@ -91,3 +91,47 @@ def test_a_prefix_with_a_blob_the_service_would_fail_gets_one_input_per_blob(pip
     assert [i["storageType"] for i in sent["inputs"]] == ["File"]  # type: ignore[index, union-attr]
     assert (pipeline.work / "out" / "fr" / "notes/a.txt").is_file()
     assert {s["source"] for s in report["skipped_files"]} == {"notes/empty.txt"}  # type: ignore[index]
+
+
+def container_of_1500(pipeline: Pipeline) -> tuple[str, int]:
+    """small/: 300 documents and 5 images (one folder the filter selects); large/: 1,100 (more than a batch);
+    mixed/: 93, one empty, one over 40 MB (the filter would pick those up, so it cannot be used there)."""
+    storage = pipeline.storage()
+    container = f"docs-{uuid.uuid4().hex[:12]}"
+    storage.service.create_container(container)
+    kinds = ("txt", "md", "html")
+    blobs = {f"small/s{i:03}.{kinds[i % 3]}": f"Small document {i}.".encode() for i in range(300)}
+    blobs |= {f"small/pic{i}.png": b"\x89PNG" for i in range(5)}
+    blobs |= {f"large/part-{i // 100}/l{i:04}.txt": f"Large set, document {i}.".encode() for i in range(1100)}
+    blobs |= {f"mixed/m{i:02}.md": f"# Mixed {i}".encode() for i in range(93)}
+    blobs |= {"mixed/empty.txt": b"", "mixed/huge.txt": b"x" * (41 * 1024 * 1024)}
+    assert len(blobs) == 1500
+    storage.upload(container, blobs)
+    return container, 300 + 1100 + 93
+
+
+def test_1500_blobs_under_nested_prefixes_are_translated_in_place(pipeline: Pipeline) -> None:
+    container, translatable = container_of_1500(pipeline)
+    before = fingerprints(pipeline, container)
+    # Every request our command makes is logged (redacted): what it read and wrote can be counted.
+    pipeline.env |= {"DOCTRANSLATE_LOG_HTTP": "true", "PREFECT_LOGGING_EXTRA_LOGGERS": "doctranslate,httpx,azure"}
+
+    report = translate(pipeline, f"az://{container}/")
+
+    bodies = requests_received(pipeline)
+    inputs = [i for body in bodies for i in body["inputs"]]  # type: ignore[attr-defined]
+    assert all(len(b["inputs"]) <= 1000 for b in bodies)  # type: ignore[arg-type]
+    filtered = [i for i in inputs if i["storageType"] == "Folder"]
+    assert [i["source"]["filter"] for i in filtered] == [{"prefix": "small/"}], "the filter where it fits"
+    in_place = [i["source"]["sourceUrl"].split("?")[0] for i in inputs if i not in filtered]
+    per_blob = {url.rsplit(f"/{container}/", 1)[1] for url in in_place}
+    assert len(per_blob) == translatable - 300 and not any(name.startswith("small/") for name in per_blob)
+    assert {"mixed/empty.txt", "mixed/huge.txt"} <= {s["source"] for s in report["skipped_files"]}  # type: ignore[index]
+    for language in ("fr", "de"):
+        assert len([p for p in (pipeline.work / "out" / language).rglob("*") if p.is_file()]) == translatable
+    assert fingerprints(pipeline, container) == before
+    log = pipeline.logs[-1].splitlines()
+    listings = [line for line in log if "Request URL" in line and f"/{container}?" in line]
+    assert listings, "the HTTP log is on: the listing of the source container must show in it"
+    blob_requests = [line for line in log if f"/{container}/" in line]  # a read or a write names the blob
+    assert blob_requests == [], "doctranslate itself only lists the source container"

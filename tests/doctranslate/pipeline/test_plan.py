@@ -8,9 +8,22 @@ from pathlib import Path
 import pytest
 
 from doctranslate.errors import BadInputError, BudgetExceededError, TargetsExistError
-from doctranslate.pipeline.plan import RunPlan, batch_key, plan_batches, plan_run, preflight
+from doctranslate.pipeline.existing import ExistingDecision, Pair
+from doctranslate.pipeline.limits import Limits
+from doctranslate.pipeline.plan import (
+    Folders,
+    PlannedBatch,
+    RunPlan,
+    Selection,
+    batch_key,
+    plan_batches,
+    plan_run,
+    preflight,
+)
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
-from doctranslate.pipeline.scan import SourceDocument, file_md5
+from doctranslate.pipeline.scan import Scan, SourceDocument, file_md5, scan_blobs
+from doctranslate.storage.blobs import BlobInfo
+from doctranslate.storage.locations import StorageSource
 from doctranslate.storage.names import SOURCE_MD5_METADATA
 
 
@@ -132,3 +145,57 @@ def test_preflight_refuses_missing_sources_and_empty_selections(tmp_path: Path) 
         preflight(request(tmp_path / "nowhere"))
     with pytest.raises(BadInputError, match="nothing to translate"):
         preflight(request(folder(tmp_path), include=["*.pdf"]))
+
+
+def listing(names: dict[str, int]) -> list[BlobInfo]:
+    return [BlobInfo(name, size, {}, etag=f"e-{name}") for name, size in names.items()]
+
+
+def folders_of(
+    source: StorageSource, names: dict[str, int], *, suffix: str | None = "", limit: int = 1000
+) -> tuple[Scan, Folders]:
+    found = scan_blobs(source, listing(names))
+    folders = Folders(suffix, Limits(documents=limit))
+    folders.add(source, found)
+    return found, folders
+
+
+def whole(batch: PlannedBatch) -> ExistingDecision:
+    return ExistingDecision(
+        translate=[Pair(d, lang, f"t/{lang}/{d.relative_path}") for d in batch.documents for lang in batch.languages]
+    )
+
+
+def test_a_clean_prefix_that_fits_is_one_batch_the_filter_selects() -> None:
+    source = StorageSource("docs", "guides/")
+    found, folders = folders_of(source, {"guides/a.md": 5, "guides/deep/b.txt": 5, "guides/logo.png": 5})
+    (batch,) = plan_batches(found.documents, ["fr"], folder=folders.folder_of)
+    assert folders.selection(batch, whole(batch)) == Selection(container="docs", prefix="guides/")
+    partly_done = whole(batch)
+    partly_done.already_done.append(partly_done.translate.pop())
+    assert folders.selection(batch, partly_done) is None, "the filter cannot leave out what is already done"
+
+
+def test_a_source_too_big_for_a_batch_is_cut_at_its_folders_and_only_clean_ones_are_filtered() -> None:
+    source = StorageSource("docs", "")
+    names = {f"a/{i}.txt": 5 for i in range(3)} | {f"b/{i}.txt": 5 for i in range(3)}
+    names |= {"b/empty.txt": 0, "top.txt": 5}
+    found, folders = folders_of(source, names, limit=4)
+    batches = plan_batches(found.documents, ["fr"], limits=Limits(documents=4), folder=folders.folder_of)
+    assert [[d.relative_path for d in b.documents] for b in batches] == [
+        ["top.txt"],
+        ["a/0.txt", "a/1.txt", "a/2.txt"],
+        ["b/0.txt", "b/1.txt", "b/2.txt"],
+    ]
+    chosen = [folders.selection(b, whole(b)) for b in batches]
+    assert chosen == [None, Selection(container="docs", prefix="a/"), None], "top level: subfolders; b/: an empty blob"
+
+
+def test_the_filter_takes_a_single_suffix_pattern_and_nothing_else() -> None:
+    source = StorageSource("docs", "")
+    found, folders = folders_of(source, {"x.txt": 5, "y.txt": 5}, suffix=".txt")
+    (batch,) = plan_batches(found.documents, ["fr"], folder=folders.folder_of)
+    assert folders.selection(batch, whole(batch)) == Selection(container="docs", prefix="", suffix=".txt")
+    found, no_filter = folders_of(source, {"x.txt": 5}, suffix=None)
+    (batch,) = plan_batches(found.documents, ["fr"], folder=no_filter.folder_of)
+    assert no_filter.selection(batch, whole(batch)) is None
