@@ -26,7 +26,7 @@ from doctranslate.errors import RetryExhaustedError, StorageError
 from doctranslate.pipeline.glossaries import GlossaryFile
 from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.plan import BatchLayout, BatchPlan
-from doctranslate.pipeline.submit import build_request, source_urls, submit_once
+from doctranslate.pipeline.submit import build_request, sas_lifetime, source_urls, submit_once
 from doctranslate.settings import Settings
 from doctranslate.storage.account import StorageAccount
 
@@ -70,7 +70,7 @@ async def submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: Batch
 
 def _submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayout, settings: Settings) -> str:
     account = StorageAccount(settings)
-    lifetime = timedelta(minutes=settings.sas_lifetime_minutes)
+    lifetime = sas_lifetime(batch, timedelta(minutes=settings.sas_lifetime_minutes))
     details = build_request(batch, glossaries, layout, account, lifetime)
     journal = SubmissionJournal(account, layout.target_container, layout.job)
 

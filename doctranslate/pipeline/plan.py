@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,8 +22,7 @@ from doctranslate.pipeline.existing import ExistingDecision, Pair, decide
 from doctranslate.pipeline.glossaries import GlossaryFile, select_glossaries
 from doctranslate.pipeline.limits import Limits
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
-from doctranslate.pipeline.scan import Scan, SourceDocument, scan, scan_blobs
-from doctranslate.storage.blobs import BlobInfo
+from doctranslate.pipeline.scan import Scan, SourceDocument, StorageReader, scan, scan_blobs
 from doctranslate.storage.locations import StorageSource, is_storage_spec
 
 
@@ -159,14 +157,6 @@ def batch_key(documents: Sequence[SourceDocument], languages: Sequence[str], con
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
 
 
-class Listing(Protocol):
-    """Where storage sources are listed (`storage.account.StorageAccount`)."""
-
-    url: str
-
-    def list_blobs(self, container: str, prefix: str = "") -> Iterable[BlobInfo]: ...
-
-
 def plan_run(
     request: TranslationRequest,
     existing: Mapping[str, Mapping[str, str]],
@@ -176,7 +166,7 @@ def plan_run(
     target_container: str,
     price_per_million: float,
     limits: Limits | None = None,
-    listing: Listing | None = None,
+    listing: StorageReader | None = None,
 ) -> RunPlan:
     """Scan, choose glossaries, form batches, re-attach submitted ones, apply the policy to the rest, price it.
 
@@ -185,7 +175,7 @@ def plan_run(
     sources already in storage (`az://container/prefix`), which are planned from their listing alone."""
     found, folders = _scan_sources(request, listing, limits)
     _require_documents(request, found)
-    glossaries = select_glossaries(request.glossaries, request.languages)
+    glossaries = select_glossaries(request.glossaries, request.languages, listing)
     layout = BatchLayout(
         job=request.job_name,
         source_container=source_container,
@@ -273,7 +263,9 @@ class Folders:
         return found[0] if found is not None and found[1] == names else None
 
 
-def _scan_sources(request: TranslationRequest, listing: Listing | None, limits: Limits | None) -> tuple[Scan, Folders]:
+def _scan_sources(
+    request: TranslationRequest, listing: StorageReader | None, limits: Limits | None
+) -> tuple[Scan, Folders]:
     """Every source's documents in one scan, and the folders of those in storage."""
     local = [Path(spec) for spec in request.sources if not is_storage_spec(spec)]
     found = scan(local, include=request.include, exclude=request.exclude, limits=limits) if local else Scan()

@@ -13,7 +13,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Final, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,17 @@ class SourceDocument(BaseModel):
     @property
     def in_storage(self) -> bool:
         return self.container is not None
+
+
+class StorageReader(Protocol):
+    """What planning reads of the storage account (`storage.account.StorageAccount`): listings of sources
+    already in storage, and glossaries kept there."""
+
+    url: str
+
+    def list_blobs(self, container: str, prefix: str = "") -> Iterable[BlobInfo]: ...
+
+    def read_blob(self, container: str, blob: str) -> bytes | None: ...
 
 
 class SkippedDocument(BaseModel):

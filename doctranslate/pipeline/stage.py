@@ -33,7 +33,7 @@ async def stage_plan(
             name = source_blob_name(layout.job, pair.document.relative_path)
             content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
             wanted[name] = Upload(pair.document.local_path, name, pair.document.md5, content_type)
-    for glossary in plan.glossaries:
+    for glossary in (g for g in plan.glossaries if g.container is None):  # those in storage are used there
         name = glossary_blob_name(layout.job, glossary.md5, glossary.path.name)
         wanted[name] = Upload(glossary.path, name, glossary.md5)
     if not wanted:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Final
 
 from doctranslate.client import DocumentTranslationClient, ListQuery
 from doctranslate.pipeline.existing import Pair
@@ -54,12 +55,7 @@ def build_request(
     container SAS, glossaries read-only blob SAS."""
     target_sas = account.container_sas_url(layout.target_container, "wl", lifetime)
     base, _, token = target_sas.get_secret_value().partition("?")
-    glossary_urls = {
-        g.path: account.blob_sas_url(
-            layout.source_container, glossary_blob_name(layout.job, g.md5, g.path.name), "r", lifetime
-        )
-        for g in glossaries
-    }
+    glossary_urls = {g.path: account.blob_sas_url(*_glossary_blob(g, layout), "r", lifetime) for g in glossaries}
 
     def target(name: str, language: str) -> TargetInput:
         chosen = [
@@ -99,6 +95,20 @@ def build_request(
     return StartTranslationDetails(inputs=inputs)
 
 
+MAX_SAS_LIFETIME: Final = timedelta(days=7)  # what a user-delegation SAS may live at most
+
+
+def sas_lifetime(batch: BatchPlan, floor: timedelta) -> timedelta:
+    """How long the SAS tokens the service gets for `batch` must live: at least `floor` (the setting, for a
+    service that keeps a batch waiting), and longer for a large batch, so a token never expires while the
+    service is still working through it: an hour, plus a minute per 20 document x language pairs and per
+    10 MB read."""
+    pairs = len(batch.decision.translate)
+    megabytes = sum(d.size for d in batch.batch.documents) / 1024 / 1024
+    sized = timedelta(minutes=60 + pairs / 20 + megabytes / 10)
+    return min(MAX_SAS_LIFETIME, max(floor, sized))
+
+
 def source_urls(batch: BatchPlan, layout: BatchLayout, account_url: str) -> set[str]:
     """Where the service reads the batch's documents, as it reports them back (no SAS): how a batch that
     reached the service before a crash is recognised."""
@@ -106,6 +116,12 @@ def source_urls(batch: BatchPlan, layout: BatchLayout, account_url: str) -> set[
         f"{account_url}/{container}/{quote_blob(name)}"
         for container, name in (_source_blob(d, layout) for d in batch.batch.documents)
     }
+
+
+def _glossary_blob(glossary: GlossaryFile, layout: BatchLayout) -> tuple[str, str]:
+    if glossary.container is not None:
+        return glossary.container, glossary.path.as_posix()
+    return layout.source_container, glossary_blob_name(layout.job, glossary.md5, glossary.path.name)
 
 
 def _source_blob(document: SourceDocument, layout: BatchLayout) -> tuple[str, str]:

@@ -135,3 +135,37 @@ def test_1500_blobs_under_nested_prefixes_are_translated_in_place(pipeline: Pipe
     assert listings, "the HTTP log is on: the listing of the source container must show in it"
     blob_requests = [line for line in log if f"/{container}/" in line]  # a read or a write names the blob
     assert blob_requests == [], "doctranslate itself only lists the source container"
+
+
+def test_a_glossary_in_storage_is_checked_and_used_where_it_is(pipeline: Pipeline) -> None:
+    storage = pipeline.storage()
+    container = f"docs-{uuid.uuid4().hex[:12]}"
+    storage.service.create_container(container)
+    storage.upload(
+        container, {"guides/a.txt": b"Contoso ships documents.\n", "terms/terms.fr.csv": b"Contoso,Kontoso\n"}
+    )
+
+    finished = pipeline.run(
+        f"az://{container}/guides/",
+        "--to",
+        "fr,de",
+        "--glossary",
+        f"az://{container}/terms/terms.fr.csv",
+        "--out",
+        "out",
+    )
+
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    (sent,) = requests_received(pipeline)
+    glossaries = {t["language"]: t.get("glossaries") for i in sent["inputs"] for t in i["targets"]}  # type: ignore[attr-defined]
+    assert glossaries["de"] is None, "terms.fr.csv is for French only"
+    assert glossaries["fr"][0]["glossaryUrl"].split("?")[0].endswith(f"/{container}/terms/terms.fr.csv")
+    assert (pipeline.work / "out" / "fr" / "guides/a.txt").read_text().startswith("[fr: Kontoso "), "the term, verbatim"
+    with pytest.raises(ResourceNotFoundError):
+        storage.names(pipeline.env["DOCTRANSLATE_SOURCE_CONTAINER"])  # the glossary was not staged either
+
+    wrong = pipeline.run(
+        f"az://{container}/guides/", "--to", "de", "--glossary", f"fr=az://{container}/terms/terms.fr.csv"
+    )
+    assert wrong.returncode == 2
+    assert "is for language 'fr', which is not among the targets de" in wrong.stderr.strip().splitlines()[-1]

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -16,10 +17,11 @@ import pytest
 
 from doctranslate.client import DocumentTranslationClient
 from doctranslate.local.stack import ManagedProcess, connection_string
+from doctranslate.pipeline.existing import ExistingDecision, Pair
 from doctranslate.pipeline.journal import SubmissionJournal
-from doctranslate.pipeline.plan import PlannedBatch
+from doctranslate.pipeline.plan import BatchPlan, PlannedBatch
 from doctranslate.pipeline.scan import SourceDocument
-from doctranslate.pipeline.submit import submit_once
+from doctranslate.pipeline.submit import sas_lifetime, submit_once
 from doctranslate.redaction import SasUrl
 from doctranslate.settings import load_settings
 from doctranslate.storage.account import StorageAccount
@@ -178,3 +180,20 @@ def test_two_workers_at_once_send_one_post_and_both_get_its_batch(
 
     assert ids == [NEW_ID] * 3
     assert service.posts == 1
+
+
+def test_sas_lifetimes_grow_with_the_batch_from_the_setting_up_to_seven_days() -> None:
+    def batch(documents: int, languages: int, size: int = 1000) -> BatchPlan:
+        docs = [
+            SourceDocument(relative_path=f"{i}.txt", container="c", size=size, md5="0" * 32) for i in range(documents)
+        ]
+        langs = [f"l{i}" for i in range(languages)]
+        pairs = [Pair(d, lang, f"job/{lang}/{d.relative_path}") for d in docs for lang in langs]
+        planned = PlannedBatch(key="k" * 32, documents=docs, languages=langs)
+        return BatchPlan(batch=planned, decision=ExistingDecision(translate=pairs))
+
+    floor = timedelta(minutes=240)
+    assert sas_lifetime(batch(5, 2), floor) == floor
+    assert sas_lifetime(batch(1000, 10), floor) == timedelta(minutes=60 + 10_000 / 20 + 1000 * 1000 / 1024 / 1024 / 10)
+    assert sas_lifetime(batch(1000, 10, size=250_000), floor) > sas_lifetime(batch(1000, 10), floor)
+    assert sas_lifetime(batch(1000, 10), timedelta(days=30)) == timedelta(days=7)
