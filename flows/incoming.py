@@ -41,6 +41,7 @@ async def translate_incoming(
         glossaries=glossaries or [],
         on_existing=on_existing,
         job=f"incoming-{container}",
+        empty_ok=True,  # the nightly sweep of an empty container has nothing to do: not a failure
         translator_block=translator_block,
         storage_block=storage_block,
     )

@@ -174,7 +174,8 @@ def plan_run(
     id recorded for a batch key, if any (`journal.SubmissionJournal.submitted`); `listing`: the account, for
     sources already in storage (`az://container/prefix`), which are planned from their listing alone."""
     found, folders = _scan_sources(request, listing, limits)
-    _require_documents(request, found)
+    if not request.empty_ok:
+        _require_documents(request, found)
     glossaries = select_glossaries(request.glossaries, request.languages, listing)
     layout = BatchLayout(
         job=request.job_name,

@@ -57,6 +57,9 @@ class TranslationRequest(BaseModel):
     exclude: list[str] = Field(default_factory=list, description="Leave out files matching these globs.")
     job: str | None = Field(None, description="Name of this job's folder in storage; default: the source's name.")
     budget: float | None = Field(None, ge=0, description="Stop before submitting if the estimate costs more.")
+    empty_ok: bool = Field(
+        False, description="A source with nothing to translate is a run with nothing to do, not an error (sweeps)."
+    )
     translator_block: str | None = Field(
         None, description="Prefect block with the translator's endpoint and key; empty: the worker's settings."
     )

@@ -100,6 +100,26 @@ def test_a_burst_of_uploads_starts_one_run_that_translates_them_all(
     assert "arrival" not in watch_once(pipeline, deployed, container)
 
 
+def test_the_sweep_of_an_empty_container_completes_with_nothing_to_do(
+    pipeline: Pipeline, prefect_server: PrefectServer, deployed: dict[str, str], azurite: Any
+) -> None:
+    empty = f"empty-{uuid.uuid4().hex[:10]}"
+    Storage(azurite.port).service.create_container(empty)
+    found = httpx.get(f"{prefect_server.url}/deployments/name/translate-incoming/on-blob-arrival").json()
+    body = {"parameters": {"container": empty}}
+    run = httpx.post(f"{prefect_server.url}/deployments/{found['id']}/create_flow_run", json=body).json()
+
+    deadline = time.monotonic() + 180
+    while (state := httpx.get(f"{prefect_server.url}/flow_runs/{run['id']}").json()["state_type"]) not in (
+        "COMPLETED", "FAILED", "CRASHED",
+    ):  # fmt: skip
+        assert time.monotonic() < deadline, state
+        time.sleep(1)
+    log = (pipeline.work.parent / "worker.log").read_text(errors="replace")[-3000:]
+    assert state == "COMPLETED", log
+    assert pipeline.batches_received() == 0
+
+
 def test_serve_runs_the_deployments_from_one_process(pipeline: Pipeline, prefect_server: PrefectServer) -> None:
     """`doctranslate serve`: no work pool, no worker; a run started as the UI starts one completes."""
     env = {**os.environ, **pipeline.env, "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PWD": str(pipeline.work)}

@@ -199,3 +199,13 @@ def test_the_filter_takes_a_single_suffix_pattern_and_nothing_else() -> None:
     found, no_filter = folders_of(source, {"x.txt": 5}, suffix=None)
     (batch,) = plan_batches(found.documents, ["fr"], folder=no_filter.folder_of)
     assert no_filter.selection(batch, whole(batch)) is None
+
+
+def test_an_empty_source_is_nothing_to_do_when_the_request_says_so(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "logo.png").write_bytes(b"\x89PNG")
+    run = plan(tmp_path / "docs", {}, empty_ok=True)
+    assert run.batches == [] and run.estimated_characters == 0
+    assert [s.relative_path for s in run.scan.skipped] == ["logo.png"], "what was left out is still reported"
+    with pytest.raises(BadInputError, match="nothing to translate"):
+        plan(tmp_path / "docs", {})
