@@ -19,27 +19,15 @@ BLOBS = 20_000
 CONTAINER = "planning"
 
 _PLAN = """
-import json, os, resource, sys, time
-from doctranslate.pipeline.existing import existing_outputs
-from doctranslate.pipeline.journal import SubmissionJournal
-from doctranslate.pipeline.plan import plan_run
+import json, os, resource, time
+from doctranslate.pipeline.plan import plan_in_storage
 from doctranslate.pipeline.request import TranslationRequest
 from doctranslate.settings import load_settings
 from doctranslate.storage.account import StorageAccount
 settings = load_settings(storage_connection_string=os.environ["BENCH_CONNECTION"])
-account = StorageAccount(settings)
-account.ensure_container(settings.target_container)
 request = TranslationRequest(sources=["az://planning/"], languages=["fr", "de"], job="bench")
 started = time.perf_counter()
-plan = plan_run(
-    request,
-    existing_outputs(account, settings.target_container, request.job_name),
-    SubmissionJournal(account, settings.target_container, request.job_name).submitted,
-    source_container=settings.source_container,
-    target_container=settings.target_container,
-    price_per_million=15,
-    listing=account,
-)
+plan = plan_in_storage(request, StorageAccount(settings), settings)
 seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "documents": len(plan.scan.documents), "batches": len(plan.batches),
                   "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

@@ -22,9 +22,9 @@ from pathlib import Path
 from azure.storage.blob.aio import ContainerClient
 
 from bench.common import Figure, Result, fresh_azurite, ratio_figure, scratch_folder, stopwatch
-from doctranslate.pipeline.existing import Pair, existing_outputs
+from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.gather import GatherSettings, fetch_translations
-from doctranslate.pipeline.plan import RunPlan, plan_run
+from doctranslate.pipeline.plan import RunPlan, plan_in_storage
 from doctranslate.pipeline.request import TranslationRequest
 from doctranslate.pipeline.stage import stage_plan
 from doctranslate.settings import Settings
@@ -65,14 +65,7 @@ def _settings(connection: str) -> Settings:
 
 def _plan(source: Path, settings: Settings) -> RunPlan:
     request = TranslationRequest(sources=[str(source)], languages=["fr"], job="bench")  # type: ignore[call-arg]
-    return plan_run(
-        request,
-        existing_outputs(StorageAccount(settings), settings.target_container, request.job_name),
-        {}.get,
-        source_container=settings.source_container,
-        target_container=settings.target_container,
-        price_per_million=0,
-    )
+    return plan_in_storage(request, StorageAccount(settings), settings)
 
 
 async def _sdk_upload(connection: str, container: str, files: list[Path], concurrency: int) -> None:

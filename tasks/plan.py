@@ -6,9 +6,7 @@ from __future__ import annotations
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from doctranslate.pipeline.existing import existing_outputs
-from doctranslate.pipeline.journal import SubmissionJournal
-from doctranslate.pipeline.plan import RunPlan, plan_run
+from doctranslate.pipeline.plan import RunPlan, plan_in_storage
 from doctranslate.pipeline.request import TranslationRequest
 from doctranslate.settings import Settings
 from doctranslate.storage.account import StorageAccount
@@ -18,16 +16,6 @@ from doctranslate.storage.account import StorageAccount
 def plan(request: TranslationRequest, settings: Settings) -> RunPlan:
     """>>> plan(TranslationRequest(sources=["docs"], languages=["fr"]), load_settings())  # doctest: +SKIP"""
     logger = get_run_logger()
-    account = StorageAccount(settings)
-    account.ensure_container(settings.target_container)
-    result = plan_run(
-        request,
-        existing_outputs(account, settings.target_container, request.job_name),
-        SubmissionJournal(account, settings.target_container, request.job_name).submitted,
-        source_container=settings.source_container,
-        target_container=settings.target_container,
-        price_per_million=settings.price_per_million_characters,
-        listing=account,
-    )
+    result = plan_in_storage(request, StorageAccount(settings), settings)
     logger.info(result.describe())
     return result

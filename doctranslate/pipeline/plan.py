@@ -18,11 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from doctranslate.errors import BadInputError
 from doctranslate.pipeline.estimate import check_budget, estimate_characters
-from doctranslate.pipeline.existing import ExistingDecision, Pair, decide
+from doctranslate.pipeline.existing import ExistingDecision, Pair, decide, existing_outputs
 from doctranslate.pipeline.glossaries import GlossaryFile, select_glossaries
+from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.limits import Limits
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import Scan, SourceDocument, StorageReader, scan, scan_blobs
+from doctranslate.settings import Settings
+from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.locations import StorageSource, is_storage_spec
 
 
@@ -262,6 +265,21 @@ class Folders:
         found = self._selectable.get(self.folder_of(batch.documents[0]))
         names = {d.relative_path for d in batch.documents}
         return found[0] if found is not None and found[1] == names else None
+
+
+def plan_in_storage(request: TranslationRequest, account: StorageAccount, settings: Settings) -> RunPlan:
+    """`plan_run` against the run's storage account: the job's outputs and submission records as they are
+    there, and sources already in storage listed from it. What the plan task runs, and the benchmarks too."""
+    account.ensure_container(settings.target_container)
+    return plan_run(
+        request,
+        existing_outputs(account, settings.target_container, request.job_name),
+        SubmissionJournal(account, settings.target_container, request.job_name).submitted,
+        source_container=settings.source_container,
+        target_container=settings.target_container,
+        price_per_million=settings.price_per_million_characters,
+        listing=account,
+    )
 
 
 def _scan_sources(
