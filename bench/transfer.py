@@ -22,6 +22,7 @@ from pathlib import Path
 from azure.storage.blob.aio import ContainerClient
 
 from bench.common import Figure, Result, fresh_azurite, ratio_figure, scratch_folder, stopwatch
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.gather import GatherSettings, fetch_translations
 from doctranslate.pipeline.plan import RunPlan, plan_in_storage
@@ -122,7 +123,8 @@ def _gathering_ours(source: Path, scratch: Path) -> float:
         plan = _plan(source, settings)
         pairs: list[Pair] = [p for b in plan.batches for p in b.decision.translate]
         asyncio.run(_put_targets(connection, settings.target_container, pairs))
-        follow = GatherSettings(out, settings.target_container, LIFETIME, concurrency=settings.transfer_concurrency)
+        destination = Destination(container=settings.target_container, root="bench", download_dir=str(out))
+        follow = GatherSettings(destination, LIFETIME, concurrency=settings.transfer_concurrency)
         with stopwatch() as elapsed:
             asyncio.run(fetch_translations(StorageAccount(settings), pairs, follow))
         written = sum(1 for _ in out.rglob("*.txt"))

@@ -23,8 +23,15 @@ from doctranslate.local.commands import commands as local_commands
 from doctranslate.local.stack import stack_up
 from doctranslate.pipeline.plan import preflight
 from doctranslate.pipeline.report import RunReport
-from doctranslate.pipeline.request import LanguageSetsRequest, OnExisting, TranslationRequest, describe_request_error
+from doctranslate.pipeline.request import (
+    LanguageSetsRequest,
+    OnExisting,
+    TranslationRequest,
+    describe_request_error,
+    out_dir_of_set,
+)
 from doctranslate.settings import load_settings
+from doctranslate.storage.locations import is_storage_spec
 
 pipeline_commands = typer.Typer()
 """The commands that run the Prefect flows and manage deployments."""
@@ -82,9 +89,14 @@ def translate(
     ],
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated: fr,de,ja.")],
     source_language: Annotated[str | None, typer.Option("--from", help="Source language (default: detect).")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output folder: <out>/<lang>/<path> and the report.")] = Path(
-        "translations"
-    ),
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            help="Output folder (<out>/<lang>/<path> and the report), or az://container/prefix to keep the "
+            "translations and the report in storage, not downloaded.",
+        ),
+    ] = "translations",
     glossary: Annotated[
         list[str] | None, typer.Option("--glossary", help="Glossary file or folder, or lang=file (repeatable).")
     ] = None,
@@ -100,7 +112,7 @@ def translate(
             sources=sources,
             languages=[code.strip() for code in to.split(",") if code.strip()],
             source_language=source_language,
-            out_dir=str(out),
+            out_dir=out,
             glossaries=glossary or [],
             on_existing=on_existing,
             include=include or [],
@@ -111,7 +123,7 @@ def translate(
     except ValidationError as exc:
         raise BadInputError(describe_request_error(exc)) from None
     preflight(request)
-    if out.exists() and not out.is_dir():
+    if not is_storage_spec(out) and Path(out).exists() and not Path(out).is_dir():
         raise BadInputError(f"--out {out} is a file", hint="give a folder for the translations and the report")
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
@@ -121,13 +133,17 @@ def translate(
     _finish(report, out)
 
 
-def _finish(report: RunReport, out: Path) -> None:
+def _finish(report: RunReport, out: str) -> None:
     s = report.summary
     typer.echo(
         f"\n{s.succeeded} translated, {s.already_translated} already up to date, {s.failed} failed, "
         f"{s.skipped_files} file(s) not submitted; {s.characters_charged:,} characters charged ({s.cost:.4f})."
     )
-    typer.echo(f"Translations: {out}/<language>/...   Report: {out / 'report.md'} and {out / 'report.json'}")
+    if out:
+        base = out.rstrip("/")
+        typer.echo(f"Translations: {base}/<language>/...   Report: {base}/report.md and {base}/report.json")
+    else:
+        typer.echo("Translations and report: in storage, in the target container under the job's name")
     for failure in report.failures:
         problem = describe_document_error(failure.source, failure.language, failure.error, failure.message)
         typer.echo(f"  failed: {problem}")
@@ -140,17 +156,19 @@ def _finish(report: RunReport, out: Path) -> None:
 @pipeline_commands.command("rerun-failed")
 @reports_errors
 def rerun_failed_command(
-    report: Annotated[Path, typer.Argument(help="report.json of an earlier run.")],
+    report: Annotated[
+        str, typer.Argument(help="report.json of an earlier run: a local file, or az://container/prefix/report.json.")
+    ],
 ) -> None:
     """Translate again only the documents x languages that failed in REPORT (after fixing them)."""
-    if not report.is_file():
+    if not is_storage_spec(report) and not Path(report).is_file():
         raise BadInputError(f"report {report} does not exist", hint="give the report.json of an earlier run")
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
     from doctranslate_prefect.flows.rerun import rerun_failed
 
-    merged = _run_flow(rerun_failed(str(report)))
-    _finish(merged, report.parent)
+    merged = _run_flow(rerun_failed(report))
+    _finish(merged, report.rsplit("/", 1)[0] if "/" in report else ".")
 
 
 @pipeline_commands.command("translate-sets")
@@ -175,7 +193,7 @@ def translate_sets_command(
     for name, one in reports.items():
         typer.echo(f"[{name}]", nl=False)
         try:
-            _finish(one, Path(request.base.out_dir) / name)
+            _finish(one, out_dir_of_set(request.base.out_dir, name))
         except typer.Exit:
             failed = True
     if failed:

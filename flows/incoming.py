@@ -3,8 +3,10 @@ nightly sweep (prefect.yaml). Parameters are flat, so the trigger can template t
 UI shows them as a plain form.
 
 The container is a storage source (`az://<container>/<prefix>`): planned from its listing, translated in
-place, no inbox, no local copy of the sources; only what is new or changed is submitted (the job's
-manifests say what is current). A container name from an event is checked by Azure's rules before use.
+place, no inbox, no local copy; only what is new or changed is submitted (the job's manifests say what is
+current). The translations stay in storage too (by default in the target container under
+`incoming-<container>/`, with the report beside them): a worker with an empty disk keeps nothing. A
+container name from an event is checked by Azure's rules before use.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ async def translate_incoming(
     container: str = "incoming",
     languages: list[str] = ["fr", "de"],  # noqa: B006 - Prefect shows the default in the UI form; never mutated
     prefix: str = "",
-    out_dir: str = "translations/incoming",
+    out_dir: str = "",
     glossaries: list[str] | None = None,
     source_language: str | None = None,
     on_existing: OnExisting = OnExisting.SKIP,
@@ -29,8 +31,9 @@ async def translate_incoming(
     translator_block: str | None = None,
     storage_block: str | None = None,
 ) -> RunReport:
-    """Translate `container` (under `prefix`) in place into `out_dir`: only what is new or changed is
-    submitted. `triggered_by` records the event that started the run, if one did."""
+    """Translate `container` (under `prefix`) in place: only what is new or changed is submitted. `out_dir`:
+    empty keeps the translations in storage (target container, `incoming-<container>/`); az://… elsewhere in
+    storage; a local folder downloads them. `triggered_by` records the event that started the run, if one did."""
     if triggered_by:
         get_run_logger().info("started by event %s", triggered_by)
     request = TranslationRequest(

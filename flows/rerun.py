@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow, get_run_logger
 
 from doctranslate.errors import BadInputError
-from doctranslate.pipeline.report import (
-    RunReport,
-    merge_rerun,
-    read_report,
-    rerun_requests,
-    upload_report,
-    write_report,
-)
+from doctranslate.pipeline.destination import Destination
+from doctranslate.pipeline.report import RunReport, load_report, merge_rerun, rerun_requests, save_report
 from doctranslate.settings import load_settings
 from doctranslate.storage.account import StorageAccount
+from doctranslate.storage.locations import is_storage_spec
 from doctranslate_prefect.deployments.blocks import settings_from_blocks
 from doctranslate_prefect.flows.translate import translate_documents
 
 
 @flow(name="rerun-failed", log_prints=True)
 async def rerun_failed(report_path: str) -> RunReport:
-    """Translate again the failed pairs of `report_path` (e.g. after fixing the files), one subflow per
-    language, and merge the outcomes into that report."""
-    original = read_report(Path(report_path))
+    """Translate again the failed pairs of `report_path` (a local report.json, or one in storage:
+    az://<container>/<prefix>/report.json), e.g. after fixing the files, one subflow per language, and merge
+    the outcomes into that report."""
+    settings = load_settings()
+    original = load_report(report_path, StorageAccount(settings) if is_storage_spec(report_path) else None)
     if original.request is None:
         raise BadInputError(f"{report_path} does not record the run's request", hint="re-run the whole translation")
     requests = rerun_requests(original)
@@ -35,9 +30,12 @@ async def rerun_failed(report_path: str) -> RunReport:
     retried = [outcome for request in requests for outcome in (await translate_documents(request)).documents]
     first = requests[0]
     settings = await settings_from_blocks(
-        load_settings(), translator_block=first.translator_block, storage_block=first.storage_block
+        settings, translator_block=first.translator_block, storage_block=first.storage_block
     )
     merged = merge_rerun(original, retried, price_per_million=settings.price_per_million_characters)
-    write_report(merged, Path(first.out_dir))
-    upload_report(merged, StorageAccount(settings), settings.target_container, first.job_name)
+    account = StorageAccount(settings)
+    destination = Destination.of(
+        first.out_dir, job=first.job_name, target_container=settings.target_container, account_url=account.url
+    )
+    save_report(merged, account, destination)
     return merged

@@ -8,7 +8,6 @@ carry names and paths only, never a key or SAS.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.concurrency.asyncio import concurrency
@@ -39,16 +38,17 @@ def _run_name() -> str:
 
 @flow(name="translate-documents", flow_run_name=_run_name, log_prints=True)
 async def translate_documents(request: TranslationRequest) -> RunReport:
-    """Translate the documents of `request.sources` into `request.languages`; write outputs and a report
-    under `request.out_dir`. Re-running the same request resumes: nothing is submitted or paid twice."""
+    """Translate the documents of `request.sources` into `request.languages`; outputs and a report go to
+    `request.out_dir` (a local folder, or a place in storage). Re-running the same request resumes: nothing is
+    submitted or paid twice."""
     install_log_redaction()
     settings = await settings_from_blocks(
         load_settings(), translator_block=request.translator_block, storage_block=request.storage_block
     )
     if settings.log_http:
         enable_http_logging()
-    out_dir = Path(request.out_dir)
     run_plan = plan(request, settings)
+    destination = run_plan.layout.destination
     await stage(run_plan, settings)
     submit_once = submit.with_options(**submission_options(settings))
 
@@ -56,13 +56,13 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
         # A fleet-wide slot per batch in flight (a no-op when the server has no such limit).
         async with concurrency(BATCHES_IN_FLIGHT, occupy=1, strict=False):
             batch_id = batch.submitted_as or await submit_once(batch, run_plan.glossaries, run_plan.layout, settings)
-            return await follow(batch_id, batch, run_plan.layout.job, out_dir, settings)
+            return await follow(batch_id, batch, destination, settings)
 
     results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.to_follow))
-    await restore(run_plan.already_done, out_dir, settings)
+    await restore(run_plan.already_done, destination, settings)
     report = assemble_report(run_plan, results, price_per_million=settings.price_per_million_characters)
-    await publish(report, out_dir, run_plan.layout.job, settings)
-    compact(run_plan.layout.job, settings)
+    await publish(report, destination, settings)
+    compact(destination, settings)
     return report
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import get_run_logger, task
 from prefect.artifacts import acreate_progress_artifact, aupdate_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from doctranslate.client import AsyncDocumentTranslationClient
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.follow import BatchFollower
 from doctranslate.pipeline.gather import BatchGatherer, GatherSettings, restore_outputs
@@ -21,8 +20,8 @@ from doctranslate_prefect.tasks.limits import before_status_poll
 
 
 @task(name="follow", cache_policy=NO_CACHE, persist_result=False, task_run_name="follow-{batch_id}")
-async def follow(batch_id: str, batch: BatchPlan, job: str, out_dir: Path, settings: Settings) -> BatchResult:
-    """>>> await follow(batch_id, batch_plan, "docs", Path("out"), settings)  # doctest: +SKIP"""
+async def follow(batch_id: str, batch: BatchPlan, destination: Destination, settings: Settings) -> BatchResult:
+    """>>> await follow(batch_id, batch_plan, run_plan.layout.destination, settings)  # doctest: +SKIP"""
     logger = get_run_logger()
     progress = await acreate_progress_artifact(0.0, key=f"progress-{batch_id}", description=f"Batch {batch_id}")
     seen: list[tuple[str, int]] = []
@@ -45,9 +44,7 @@ async def follow(batch_id: str, batch: BatchPlan, job: str, out_dir: Path, setti
         )
 
     account = StorageAccount(settings)
-    gatherer = BatchGatherer(
-        account, GatherSettings.from_settings(settings, out_dir), job=job, batch_key=batch.batch.key
-    )
+    gatherer = BatchGatherer(account, GatherSettings.from_settings(settings, destination), batch_key=batch.batch.key)
     async with AsyncDocumentTranslationClient.from_settings(settings) as client:
         follower = BatchFollower(
             client,
@@ -61,9 +58,10 @@ async def follow(batch_id: str, batch: BatchPlan, job: str, out_dir: Path, setti
 
 
 @task(name="restore", cache_policy=NO_CACHE, persist_result=False)
-async def restore(pairs: list[Pair], out_dir: Path, settings: Settings) -> int:
+async def restore(pairs: list[Pair], destination: Destination, settings: Settings) -> int:
     """Download translations that are current in storage but missing locally; nothing is re-translated."""
-    restored = await restore_outputs(StorageAccount(settings), pairs, GatherSettings.from_settings(settings, out_dir))
+    gather_settings = GatherSettings.from_settings(settings, destination)
+    restored = await restore_outputs(StorageAccount(settings), pairs, gather_settings)
     if restored:
-        get_run_logger().info("restored %d translation(s) missing from %s", restored, out_dir)
+        get_run_logger().info("restored %d translation(s) missing from %s", restored, destination.download_dir)
     return restored

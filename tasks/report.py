@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
-from doctranslate.pipeline.report import RunReport, render_markdown, upload_report, write_report
+from doctranslate.pipeline.destination import Destination
+from doctranslate.pipeline.report import RunReport, render_markdown, save_report
 from doctranslate.settings import Settings
 from doctranslate.storage.account import StorageAccount
 
@@ -18,10 +18,9 @@ DOCUMENTS_FAILED_EVENT = "doctranslate.run.documents-failed"
 
 
 @task(name="report", cache_policy=NO_CACHE, persist_result=False)
-async def publish(report: RunReport, out_dir: Path, job: str, settings: Settings) -> Path:
-    """>>> await publish(report, Path("translations"), "docs", settings)  # doctest: +SKIP"""
-    json_path, markdown_path = write_report(report, out_dir)
-    await asyncio.to_thread(upload_report, report, StorageAccount(settings), settings.target_container, job)
+async def publish(report: RunReport, destination: Destination, settings: Settings) -> str:
+    """>>> await publish(report, run_plan.layout.destination, settings)  # doctest: +SKIP"""
+    markdown = await asyncio.to_thread(save_report, report, StorageAccount(settings), destination)
     rows = [
         d.model_dump(include={"source", "language", "status", "output", "characters_charged", "error", "hint"})
         for d in report.documents
@@ -37,13 +36,14 @@ async def publish(report: RunReport, out_dir: Path, job: str, settings: Settings
         s.skipped_files,
         s.characters_charged,
         s.cost,
-        markdown_path,
+        markdown,
     )
     if report.failures:
+        report_json = destination.report_location("json")
         # The run itself completes (every document is accounted for); this event is what notifications watch.
         emit_event(
             DOCUMENTS_FAILED_EVENT,
-            resource={"prefect.resource.id": f"doctranslate.report.{json_path.resolve()}", "out_dir": str(out_dir)},
-            payload={"failed": s.failed, "succeeded": s.succeeded, "report": str(json_path)},
+            resource={"prefect.resource.id": f"doctranslate.report.{report_json}", "out_dir": destination.describe()},
+            payload={"failed": s.failed, "succeeded": s.succeeded, "report": report_json},
         )
-    return json_path
+    return markdown

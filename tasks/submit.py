@@ -72,11 +72,12 @@ def _submit(batch: BatchPlan, glossaries: list[GlossaryFile], layout: BatchLayou
     account = StorageAccount(settings)
     lifetime = sas_lifetime(batch, timedelta(minutes=settings.sas_lifetime_minutes))
     details = build_request(batch, glossaries, layout, account, lifetime)
-    journal = SubmissionJournal(account, layout.target_container, layout.job)
+    destination = layout.destination
+    journal = SubmissionJournal(account, destination.container, destination.root)
 
     def clear_replaced_outputs() -> None:
         for pair in batch.decision.delete_first:
-            account.delete_blob(layout.target_container, pair.target)
+            account.delete_blob(destination.container, pair.target)
 
     with DocumentTranslationClient.from_settings(settings) as client:
         expected = source_urls(batch, layout, account.url)

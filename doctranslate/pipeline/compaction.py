@@ -24,13 +24,13 @@ COMPACT_AFTER: Final = 8
 """Batch manifests a job may gather before they are folded: planning reads at most about this many more."""
 
 
-def compact_manifests(account: StorageAccount, container: str, job: str, *, threshold: int = COMPACT_AFTER) -> int:
+def compact_manifests(account: StorageAccount, container: str, root: str, *, threshold: int = COMPACT_AFTER) -> int:
     """Fold the job's batch manifests into the compacted one once there are `threshold` of them; returns how
     many were folded and deleted."""
-    manifests = [b for b in account.list_blobs(container, state_prefix(job)) if is_manifest(job, b.name)]
+    manifests = [b for b in account.list_blobs(container, state_prefix(root)) if is_manifest(root, b.name)]
     if len(manifests) < threshold:
         return 0
-    name = compacted_manifest_blob_name(job)
+    name = compacted_manifest_blob_name(root)
     found = account.read_blob_tagged(container, name)
     earlier = CompactedManifest.parse(found[0] if found else None)
     read = [(blob, account.read_blob(container, blob.name)) for blob in manifests]
@@ -39,8 +39,10 @@ def compact_manifests(account: StorageAccount, container: str, job: str, *, thre
         container, name, compacted.model_dump_json().encode(), etag=found[1] if found else None
     )
     if not written:
-        logger.info("another worker compacted %s's manifests meanwhile; leaving it to the next run", job)
+        logger.info(
+            "another worker compacted the manifests under %s/%s meanwhile; leaving it to the next run", container, root
+        )
         return 0
     folded = sum(account.delete_blob_if(container, blob.name, etag=f'"{blob.etag}"') for blob in manifests)
-    logger.info("folded %d of %d batch manifest(s) of %s into one", folded, len(manifests), job)
+    logger.info("folded %d of %d batch manifest(s) under %s/%s into one", folded, len(manifests), container, root)
     return folded

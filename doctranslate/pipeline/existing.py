@@ -26,6 +26,7 @@ from doctranslate.storage.names import (
     is_manifest,
     is_state,
     target_blob_name,
+    under,
 )
 
 
@@ -45,13 +46,13 @@ class ExistingDecision:
     delete_first: list[Pair] = field(default_factory=list)
 
 
-def existing_outputs(account: StorageAccount, container: str, job: str) -> dict[str, Mapping[str, str]]:
+def existing_outputs(account: StorageAccount, container: str, root: str) -> dict[str, Mapping[str, str]]:
     """The job's outputs in storage, each with the source MD5 it was made from when that is known: one
     listing finds outputs and manifests together, and the compacted manifest holds the rest."""
-    blobs = list(account.list_blobs(container, f"{job}/"))
-    manifests = [(b, account.read_blob(container, b.name)) for b in blobs if is_manifest(job, b.name)]
-    compacted = CompactedManifest.parse(account.read_blob(container, compacted_manifest_blob_name(job)))
-    return made_from((b for b in blobs if not is_state(job, b.name)), vouches(manifests, compacted.outputs))
+    blobs = list(account.list_blobs(container, under(root, "")))
+    manifests = [(b, account.read_blob(container, b.name)) for b in blobs if is_manifest(root, b.name)]
+    compacted = CompactedManifest.parse(account.read_blob(container, compacted_manifest_blob_name(root)))
+    return made_from((b for b in blobs if not is_state(root, b.name)), vouches(manifests, compacted.outputs))
 
 
 def decide(
@@ -60,7 +61,7 @@ def decide(
     existing: Mapping[str, Mapping[str, str]],
     policy: OnExisting,
     *,
-    job: str,
+    root: str,
     version: str | None = None,
 ) -> ExistingDecision:
     """Sort every document x language into translate / already done / delete then translate.
@@ -72,7 +73,7 @@ def decide(
     for language in languages:
         for document in documents:
             name = target_blob_name(
-                job, language, document.relative_path, version if policy is OnExisting.VERSION else None
+                root, language, document.relative_path, version if policy is OnExisting.VERSION else None
             )
             pair = Pair(document, language, name)
             metadata = existing.get(name)

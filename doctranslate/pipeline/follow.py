@@ -14,13 +14,11 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
 from typing import Final, Protocol
 
 from doctranslate.client import AsyncDocumentTranslationClient, ListQuery
 from doctranslate.errors import BatchFailedError, hint_for
 from doctranslate.pipeline.existing import Pair
-from doctranslate.pipeline.gather import output_path
 from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOutcome, OutcomeStatus
 from doctranslate.storage.locations import SasLocation
 from doctranslate.wire import DocumentStatus, Status, TranslationStatus
@@ -45,8 +43,9 @@ class SystemClock:
 class Gatherer(Protocol):
     """Where translations go (`gather.BatchGatherer`): prepared once, then handed each round's successes."""
 
-    @property
-    def out_dir(self) -> Path: ...
+    def location_of(self, pair: Pair) -> str:
+        """Where the pair's translation can be found, for the report."""
+        ...
 
     async def prepare(self) -> None: ...
 
@@ -206,9 +205,7 @@ class BatchFollower:
                     source=pair.document.relative_path,
                     language=pair.language,
                     status=OutcomeStatus.of(document.status),
-                    output=str(output_path(self._gatherer.out_dir, pair))
-                    if document.status is Status.SUCCEEDED
-                    else None,
+                    output=self._gatherer.location_of(pair) if document.status is Status.SUCCEEDED else None,
                     characters_charged=document.character_charged,
                     error=code,
                     message=document.error.innermost_message if document.error else None,

@@ -1,5 +1,6 @@
-"""Bring a batch's translations home: download them atomically and record, in the batch's manifest, which
-source content each was made from; restore translations that are current in storage but missing locally.
+"""Gather a batch's translations: download them atomically when `--out` is a local folder, and record, in
+the batch's manifest, which source content each was made from; restore translations that are current in
+storage but missing locally.
 
 The manifest (`storage.names.manifest_blob_name`) is read on the first write and added to, so a follow
 resumed after a crash keeps what the interrupted one recorded (it downloads only the rest, and must not
@@ -13,8 +14,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.manifests import BatchManifest, encode, recorded_outputs
 from doctranslate.settings import Settings
@@ -28,64 +29,60 @@ logger = logging.getLogger("doctranslate.pipeline.gather")
 
 @dataclass(frozen=True)
 class GatherSettings:
-    out_dir: Path
-    target_container: str
+    destination: Destination
     sas_lifetime: timedelta
     concurrency: int = 16
 
     @classmethod
-    def from_settings(cls, settings: Settings, out_dir: Path) -> GatherSettings:
+    def from_settings(cls, settings: Settings, destination: Destination) -> GatherSettings:
         return cls(
-            out_dir=out_dir,
-            target_container=settings.target_container,
+            destination=destination,
             sas_lifetime=timedelta(minutes=settings.sas_lifetime_minutes),
             concurrency=settings.transfer_concurrency,
         )
 
 
-def output_path(out_dir: Path, pair: Pair) -> Path:
-    """`--out/<lang>/<relative path>`: the source folder's layout, mirrored per language."""
-    return out_dir / pair.language / pair.document.relative_path
-
-
 async def fetch_translations(account: StorageAccount, pairs: Sequence[Pair], settings: GatherSettings) -> None:
-    """Download each pair's translation to its output path (read-only SAS)."""
-    read = account.container_sas_url(settings.target_container, "r", settings.sas_lifetime)
-    downloads = [Download(pair.target, output_path(settings.out_dir, pair)) for pair in pairs]
-    await download_blobs(downloads, read, concurrency=settings.concurrency)
+    """Download each pair's translation to its local path (read-only SAS); nothing for outputs kept in storage."""
+    destination = settings.destination
+    downloads = [Download(pair.target, path) for pair in pairs if (path := destination.local_path(pair))]
+    if downloads:
+        read = account.container_sas_url(destination.container, "r", settings.sas_lifetime)
+        await download_blobs(downloads, read, concurrency=settings.concurrency)
 
 
 async def restore_outputs(account: StorageAccount, pairs: Sequence[Pair], settings: GatherSettings) -> int:
     """Download translations that are current in storage but missing locally; nothing is re-translated."""
-    missing = [pair for pair in pairs if not output_path(settings.out_dir, pair).exists()]
+    missing = [pair for pair in pairs if (path := settings.destination.local_path(pair)) and not path.exists()]
     if missing:
         await fetch_translations(account, missing, settings)
     return len(missing)
 
 
 class BatchGatherer:
-    """Downloads one batch's outputs and keeps its manifest; what `BatchFollower` calls as translations land."""
+    """Downloads one batch's outputs (when they are brought home) and keeps its manifest: what `BatchFollower`
+    calls as translations land."""
 
-    def __init__(self, account: StorageAccount, settings: GatherSettings, *, job: str, batch_key: str) -> None:
+    def __init__(self, account: StorageAccount, settings: GatherSettings, *, batch_key: str) -> None:
         self._account = account
         self._settings = settings
-        self._manifest_name = manifest_blob_name(job, batch_key)
+        self._manifest_name = manifest_blob_name(settings.destination.root, batch_key)
         self._recorded: dict[str, str] | None = None  # the manifest's outputs, read on the first write
 
-    @property
-    def out_dir(self) -> Path:
-        return self._settings.out_dir
+    def location_of(self, pair: Pair) -> str:
+        return self._settings.destination.location_of(pair)
 
     async def prepare(self) -> None:
         """Sweep the half-written files of an earlier, killed run (never those of a live writer)."""
-        if self._settings.out_dir.is_dir():
-            removed = await asyncio.to_thread(remove_abandoned_partials, self._settings.out_dir)
+        local = self._settings.destination.local
+        if local is not None and local.is_dir():
+            removed = await asyncio.to_thread(remove_abandoned_partials, local)
             if removed:
                 logger.info("removed %d half-written file(s) left by an earlier, interrupted run", removed)
 
     async def gather(self, batch_id: str, pairs: Sequence[Pair]) -> None:
         await fetch_translations(self._account, pairs, self._settings)
-        container = self._settings.target_container
+        container = self._settings.destination.container
         if self._recorded is None:
             earlier = await asyncio.to_thread(self._account.read_blob, container, self._manifest_name)
             self._recorded = recorded_outputs(earlier)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from doctranslate.errors import BadInputError, GlossaryError
 from doctranslate.formats.glossaries import parse_glossary
 from doctranslate.pipeline.scan import StorageReader
-from doctranslate.storage.locations import StorageSource, is_storage_spec
+from doctranslate.storage.locations import StorageLocation, is_storage_spec
 from doctranslate.wire.catalogue import glossary_format_named
 
 
@@ -94,7 +94,7 @@ def _in_storage(
     location: str, explicit: str | None, languages: Sequence[str], reader: StorageReader
 ) -> list[GlossaryFile]:
     try:
-        source = StorageSource.parse(location, reader.url)
+        source = StorageLocation.parse(location, reader.url)
     except ValueError as exc:
         raise BadInputError(f"glossary {exc}") from None
     assert source is not None

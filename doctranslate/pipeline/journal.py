@@ -64,20 +64,20 @@ class Claim:
 
 
 class SubmissionJournal:
-    """Submission records of one job, in the container that receives its outputs."""
+    """Submission records of one job, under the output root that receives its outputs."""
 
     def __init__(
         self,
         account: StorageAccount,
         container: str,
-        job: str,
+        root: str,
         *,
         patience: float = CLAIM_PATIENCE_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._account = account
         self._container = container
-        self._job = job
+        self._root = root
         self._patience = patience
         self._sleep = sleep
 
@@ -109,4 +109,4 @@ class SubmissionJournal:
                 self._sleep(LEASE_SECONDS / 10)
 
     def _name(self, key: str) -> str:
-        return submission_blob_name(self._job, key)
+        return submission_blob_name(self._root, key)

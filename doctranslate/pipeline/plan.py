@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from doctranslate.errors import BadInputError
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.estimate import check_budget, estimate_characters
 from doctranslate.pipeline.existing import ExistingDecision, Pair, decide, existing_outputs
 from doctranslate.pipeline.glossaries import GlossaryFile, select_glossaries
@@ -26,7 +27,7 @@ from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import Scan, SourceDocument, StorageReader, scan, scan_blobs
 from doctranslate.settings import Settings
 from doctranslate.storage.account import StorageAccount
-from doctranslate.storage.locations import StorageSource, is_storage_spec
+from doctranslate.storage.locations import StorageLocation, is_storage_spec
 
 
 class BatchLayout(BaseModel):
@@ -34,7 +35,7 @@ class BatchLayout(BaseModel):
 
     job: str
     source_container: str
-    target_container: str
+    destination: Destination
     source_language: str | None = None
 
 
@@ -166,24 +167,24 @@ def plan_run(
     submitted: Callable[[str], str | None],
     *,
     source_container: str,
-    target_container: str,
+    destination: Destination,
     price_per_million: float,
     limits: Limits | None = None,
     listing: StorageReader | None = None,
 ) -> RunPlan:
     """Scan, choose glossaries, form batches, re-attach submitted ones, apply the policy to the rest, price it.
 
-    `existing`: the job's outputs in the target container (`existing.existing_outputs`); `submitted`: the batch
+    `existing`: the outputs under the destination's root (`existing.existing_outputs`); `submitted`: the batch
     id recorded for a batch key, if any (`journal.SubmissionJournal.submitted`); `listing`: the account, for
     sources already in storage (`az://container/prefix`), which are planned from their listing alone."""
-    found, folders = _scan_sources(request, listing, limits)
+    found, folders = _scan_sources(request, listing, limits, destination)
     if not request.empty_ok:
         _require_documents(request, found)
     glossaries = select_glossaries(request.glossaries, request.languages, listing)
     layout = BatchLayout(
         job=request.job_name,
         source_container=source_container,
-        target_container=target_container,
+        destination=destination,
         source_language=request.source_language,
     )
     version = datetime.now(UTC).strftime("v%Y%m%dT%H%M%S") if request.on_existing is OnExisting.VERSION else None
@@ -194,7 +195,7 @@ def plan_run(
         batch_id = submitted(batch.key)
         # Ours already: gathered outputs are done; the rest is still to be followed, never deleted.
         policy = OnExisting.SKIP if batch_id else request.on_existing
-        decision = decide(batch.documents, batch.languages, existing, policy, job=layout.job, version=version)
+        decision = decide(batch.documents, batch.languages, existing, policy, root=destination.root, version=version)
         if batch_id:
             decision.delete_first = []
         plans.append(
@@ -226,7 +227,7 @@ class Folders:
         self._of: dict[tuple[str, str], str] = {}
         self._selectable: dict[str, tuple[Selection, set[str]]] = {}
 
-    def add(self, source: StorageSource, found: Scan) -> None:
+    def add(self, source: StorageLocation, found: Scan) -> None:
         fits = (
             len(found.documents) <= self._limits.documents
             and sum(d.size for d in found.documents) <= self._limits.bytes
@@ -268,35 +269,39 @@ class Folders:
 
 
 def plan_in_storage(request: TranslationRequest, account: StorageAccount, settings: Settings) -> RunPlan:
-    """`plan_run` against the run's storage account: the job's outputs and submission records as they are
-    there, and sources already in storage listed from it. What the plan task runs, and the benchmarks too."""
-    account.ensure_container(settings.target_container)
+    """`plan_run` against the run's storage account: the outputs and submission records under the destination's
+    root as they are there, and sources already in storage listed from it. What the plan task runs, and the
+    benchmarks too."""
+    destination = Destination.of(
+        request.out_dir, job=request.job_name, target_container=settings.target_container, account_url=account.url
+    )
+    account.ensure_container(destination.container)
     return plan_run(
         request,
-        existing_outputs(account, settings.target_container, request.job_name),
-        SubmissionJournal(account, settings.target_container, request.job_name).submitted,
+        existing_outputs(account, destination.container, destination.root),
+        SubmissionJournal(account, destination.container, destination.root).submitted,
         source_container=settings.source_container,
-        target_container=settings.target_container,
+        destination=destination,
         price_per_million=settings.price_per_million_characters,
         listing=account,
     )
 
 
 def _scan_sources(
-    request: TranslationRequest, listing: StorageReader | None, limits: Limits | None
+    request: TranslationRequest, listing: StorageReader | None, limits: Limits | None, destination: Destination
 ) -> tuple[Scan, Folders]:
     """Every source's documents in one scan, and the folders of those in storage."""
     local = [Path(spec) for spec in request.sources if not is_storage_spec(spec)]
     found = scan(local, include=request.include, exclude=request.exclude, limits=limits) if local else Scan()
     folders = Folders(_filter_suffix(request), limits or Limits())
-    for spec in (s for s in request.sources if is_storage_spec(s)):
-        if listing is None:
-            raise BadInputError(f"{spec} is in storage, and no storage account is configured")
-        try:
-            source = StorageSource.parse(spec, listing.url)
-        except ValueError as exc:
-            raise BadInputError(str(exc)) from None
-        assert source is not None
+    in_storage = [s for s in request.sources if is_storage_spec(s)]
+    if not in_storage:
+        return found, folders
+    if listing is None:
+        raise BadInputError(f"{in_storage[0]} is in storage, and no storage account is configured")
+    sources = [_storage_location(spec, listing.url) for spec in in_storage]
+    destination.check_apart_from(sources)
+    for source in sources:
         blobs = scan_blobs(
             source, listing.list_blobs(source.container, source.prefix), include=request.include,
             exclude=request.exclude, limits=limits,
@@ -304,6 +309,15 @@ def _scan_sources(
         folders.add(source, blobs)
         found = found.merged(blobs)
     return found, folders
+
+
+def _storage_location(spec: str, account_url: str) -> StorageLocation:
+    try:
+        source = StorageLocation.parse(spec, account_url)
+    except ValueError as exc:
+        raise BadInputError(str(exc)) from None
+    assert source is not None
+    return source
 
 
 def _filter_suffix(request: TranslationRequest) -> str | None:
@@ -325,7 +339,8 @@ def _context(layout: BatchLayout, glossaries: Sequence[GlossaryFile], policy: On
     """Everything besides documents and languages that changes what a batch produces. `overwrite` asks for
     new work each time, so its batches get fresh keys."""
     nonce = datetime.now(UTC).isoformat() if policy is OnExisting.OVERWRITE else ""
-    parts = [layout.job, layout.target_container, layout.source_language or "", version or "", nonce]
+    target = f"{layout.destination.container}/{layout.destination.root}"
+    parts = [layout.job, target, layout.source_language or "", version or "", nonce]
     parts += sorted(f"{g.language}:{g.md5}" for g in glossaries)
     return "|".join(parts)
 
@@ -341,7 +356,8 @@ def _require_documents(request: TranslationRequest, found: Scan) -> None:
 
 def preflight(request: TranslationRequest) -> None:
     """The checks that need no service and no storage, done before a run starts (and again in `plan_run`):
-    sources exist and hold something to translate, and every glossary is readable and fits the languages."""
+    sources exist and hold something to translate, every glossary is readable and fits the languages, and an
+    `az://` output is a container apart from the sources."""
     local = [s for s in request.sources if not is_storage_spec(s)]
     missing = [s for s in local if not Path(s).exists()]
     if missing:
@@ -350,3 +366,6 @@ def preflight(request: TranslationRequest) -> None:
         found = scan([Path(s) for s in local], include=request.include, exclude=request.exclude, hashed=False)
         _require_documents(request, found)
     select_glossaries(request.glossaries, request.languages)
+    if request.out_dir.startswith("az://"):  # an https:// one needs the account's URL: checked when the run plans
+        destination = Destination.of(request.out_dir, job=request.job_name, target_container="", account_url="")
+        destination.check_apart_from([_storage_location(s, "") for s in request.sources if s.startswith("az://")])

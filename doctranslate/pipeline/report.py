@@ -15,13 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from doctranslate.errors import BadInputError
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOutcome, OutcomeStatus
 from doctranslate.pipeline.plan import RunPlan
 from doctranslate.pipeline.request import TranslationRequest
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.atomic import write_atomically
+from doctranslate.storage.locations import StorageLocation, is_storage_spec
 from doctranslate.storage.names import report_blob_name
 
 
@@ -61,6 +64,7 @@ def assemble_report(plan: RunPlan, results: Sequence[BatchResult], *, price_per_
             source=pair.document.relative_path,
             language=pair.language,
             status=OutcomeStatus.SKIPPED,
+            output=plan.layout.destination.location_of(pair),
             message="already translated from the same content",
         )
         for pair in plan.already_done
@@ -162,11 +166,40 @@ def write_report(report: RunReport, out_dir: Path) -> tuple[Path, Path]:
     return json_path, markdown_path
 
 
-def upload_report(report: RunReport, account: StorageAccount, container: str, job: str) -> None:
-    """The report in storage too, beside the job's outputs: the fleet's copy, whichever worker ran the job."""
-    account.write_blob(container, report_blob_name(job, "json"), report.model_dump_json(indent=2).encode())
-    account.write_blob(container, report_blob_name(job, "md"), render_markdown(report).encode())
+def save_report(report: RunReport, account: StorageAccount, destination: Destination) -> str:
+    """The report beside the translations: in storage always (the fleet's copy, whichever worker ran the job),
+    and in the local output folder when there is one. Returns where people should look: report.md."""
+    if destination.local is not None:
+        write_report(report, destination.local)
+    container, root = destination.container, destination.root
+    account.write_blob(container, report_blob_name(root, "json"), report.model_dump_json(indent=2).encode())
+    account.write_blob(container, report_blob_name(root, "md"), render_markdown(report).encode())
+    return destination.report_location("md")
 
 
 def read_report(path: Path) -> RunReport:
     return RunReport.model_validate_json(path.read_bytes())
+
+
+def load_report(spec: str, account: StorageAccount | None) -> RunReport:
+    """A report.json named by its local path or its place in storage (`az://<container>/<prefix>/report.json`)."""
+    found = _report_bytes(spec, account)
+    if found is None:
+        raise BadInputError(f"report {spec} does not exist", hint="give the report.json of an earlier run")
+    try:
+        return RunReport.model_validate_json(found)
+    except ValidationError:
+        raise BadInputError(f"{spec} is not a doctranslate report.json", hint="give the report.json of a run") from None
+
+
+def _report_bytes(spec: str, account: StorageAccount | None) -> bytes | None:
+    if not is_storage_spec(spec):
+        return Path(spec).read_bytes() if Path(spec).is_file() else None
+    if account is None:
+        raise BadInputError(f"{spec} is in storage, and no storage account is configured")
+    try:
+        location = StorageLocation.parse(spec, account.url)
+    except ValueError as exc:
+        raise BadInputError(str(exc)) from None
+    assert location is not None
+    return account.read_blob(location.container, location.prefix)

@@ -13,6 +13,8 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from doctranslate.storage.locations import is_storage_spec
+
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _JOB = re.compile(r"[^a-z0-9-]+")
 
@@ -50,7 +52,12 @@ class TranslationRequest(BaseModel):
     )
     languages: list[LanguageCode] = Field(min_length=1, description="Target languages, e.g. fr, de, ja.")
     source_language: LanguageCode | None = Field(None, description="Source language; empty to auto-detect.")
-    out_dir: str = Field("translations", description="Where translations and the report are written.")
+    out_dir: str = Field(
+        "translations",
+        description="Where translations and the report go: a local folder (downloaded there), or "
+        "az://<container>/<prefix> (kept in storage, not downloaded); empty: kept in storage, in the target "
+        "container under the job's name.",
+    )
     glossaries: list[str] = Field(default_factory=list, description="Glossary files or folders; 'fr=terms.csv'.")
     on_existing: OnExisting = Field(OnExisting.SKIP, description="What to do with translations that exist.")
     include: list[str] = Field(default_factory=list, description="Only files matching these globs.")
@@ -83,7 +90,7 @@ class TranslationRequest(BaseModel):
 
 
 class LanguageSet(BaseModel):
-    """A named group of target languages, translated into `<out_dir>/<name>/`."""
+    """A named group of target languages, translated into `<out_dir>/<name>/` (a folder or a storage prefix)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -96,11 +103,26 @@ class LanguageSetsRequest(BaseModel):
     sets: list[LanguageSet] = Field(min_length=1)
 
     def for_set(self, language_set: LanguageSet) -> TranslationRequest:
-        """The base request aimed at one set: its languages, into `<out_dir>/<set name>/`."""
-        one = self.base.model_copy(
-            update={"languages": language_set.languages, "out_dir": str(Path(self.base.out_dir) / language_set.name)}
-        )
+        """The base request aimed at one set: its languages, into `<out_dir>/<set name>/` (with no `out_dir`,
+        under the job `<job>-<set name>` in storage, so each set keeps its own report)."""
+        base = self.base
+        update: dict[str, object] = {
+            "languages": language_set.languages,
+            "out_dir": out_dir_of_set(base.out_dir, language_set.name),
+        }
+        if not base.out_dir:
+            update["job"] = f"{base.job_name}-{language_set.name}"
+        one = base.model_copy(update=update)
         return TranslationRequest.model_validate(one.model_dump())
+
+
+def out_dir_of_set(out_dir: str, set_name: str) -> str:
+    """`<out_dir>/<set name>`, for a local folder and an `az://` prefix alike; empty stays empty (see `for_set`)."""
+    if not out_dir:
+        return ""
+    if is_storage_spec(out_dir):
+        return f"{out_dir.rstrip('/')}/{set_name}"
+    return str(Path(out_dir) / set_name)
 
 
 def describe_request_error(exc: ValidationError) -> str:

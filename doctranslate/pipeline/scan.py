@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from doctranslate.errors import BadInputError
 from doctranslate.pipeline.limits import Limits
 from doctranslate.storage.blobs import BlobInfo
-from doctranslate.storage.locations import StorageSource
+from doctranslate.storage.locations import StorageLocation
 from doctranslate.wire.catalogue import document_format_for
 
 _READ_CHUNK: Final = 1024 * 1024
@@ -149,7 +149,7 @@ def scan(
 
 
 def scan_blobs(
-    source: StorageSource,
+    source: StorageLocation,
     blobs: Iterable[BlobInfo],
     *,
     include: Sequence[str] = (),

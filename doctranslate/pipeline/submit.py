@@ -26,7 +26,7 @@ from doctranslate.pipeline.plan import BatchLayout, BatchPlan, PlannedBatch
 from doctranslate.pipeline.scan import SourceDocument
 from doctranslate.redaction import SasUrl, strip_query
 from doctranslate.storage.account import StorageAccount
-from doctranslate.storage.names import glossary_blob_name, quote_blob, source_blob_name
+from doctranslate.storage.names import glossary_blob_name, quote_blob, source_blob_name, under
 from doctranslate.wire import (
     BatchRequest,
     DocumentFilter,
@@ -53,7 +53,7 @@ def build_request(
     (storageType File), so the batch holds exactly its own documents and every output gets the name we chose:
     staged documents and blobs translated in place alike get a read-only blob SAS. Targets get a write+list
     container SAS, glossaries read-only blob SAS."""
-    target_sas = account.container_sas_url(layout.target_container, "wl", lifetime)
+    target_sas = account.container_sas_url(layout.destination.container, "wl", lifetime)
     base, _, token = target_sas.get_secret_value().partition("?")
     glossary_urls = {g.path: account.blob_sas_url(*_glossary_blob(g, layout), "r", lifetime) for g in glossaries}
 
@@ -74,7 +74,7 @@ def build_request(
             filter=DocumentFilter(prefix=selection.prefix or None, suffix=selection.suffix),
             language=layout.source_language,
         )
-        folders = [target(f"{layout.job}/{language}", language) for language in batch.batch.languages]
+        folders = [target(under(layout.destination.root, language), language) for language in batch.batch.languages]
         return StartTranslationDetails(
             inputs=[BatchRequest(source=source, targets=folders, storage_type=StorageType.FOLDER)]
         )

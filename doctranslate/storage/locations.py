@@ -3,7 +3,8 @@
 Works for Azure (`https://acct.blob.core.windows.net/container/blob`) and for path-style emulator URLs
 (`http://127.0.0.1:10000/devstoreaccount1/container/blob`), where the account is part of the path.
 Used by the follower (which output a document status names) and by the local service (where to reach).
-`StorageSource` reads the user's spelling of documents that are already in storage (`az://container/prefix`).
+`StorageLocation` reads the user's spelling of a place in the configured account (`az://container/prefix`): documents
+already in storage, or where a run keeps its translations.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ class SasLocation:
 
 
 @dataclass(frozen=True)
-class StorageSource:
-    """Documents that already live in the storage account: a container, and a prefix inside it.
+class StorageLocation:
+    """A place in the storage account: a container, and a prefix inside it.
 
     Spelt `az://<container>/<prefix>` (as adlfs and fsspec users write it) or as the account's own URL,
     `https://<account>.blob.core.windows.net/<container>/<prefix>` (path-style for the emulator).
@@ -71,9 +72,9 @@ class StorageSource:
     prefix: str = ""
 
     @classmethod
-    def parse(cls, spec: str, account_url: str) -> StorageSource | None:
-        """The storage source `spec` names, or None when it is a local path. A URL of another account is an
-        error: SAS tokens can only be made for the configured one."""
+    def parse(cls, spec: str, account_url: str) -> StorageLocation | None:
+        """The place `spec` names, or None when it is a local path. A URL of another account is an error: SAS
+        tokens can only be made for the configured one."""
         if spec.startswith("az://"):
             container, _, prefix = spec.removeprefix("az://").partition("/")
             return cls._checked(container, prefix, spec)
@@ -88,7 +89,7 @@ class StorageSource:
         return cls._checked(container, prefix, spec)
 
     @classmethod
-    def _checked(cls, container: str, prefix: str, spec: str) -> StorageSource:
+    def _checked(cls, container: str, prefix: str, spec: str) -> StorageLocation:
         if not _CONTAINER_NAME.fullmatch(container):
             raise ValueError(f"{spec}: {container!r} is not a container name (3-63 lowercase letters, digits, dashes)")
         return cls(container, prefix)
@@ -98,7 +99,7 @@ class StorageSource:
 
 
 def is_storage_spec(spec: str) -> bool:
-    """Whether a source names documents in storage (`az://…`, `https://…`) rather than a local path."""
+    """Whether `spec` names a place in storage (`az://…`, `https://…`) rather than a local path."""
     return spec.startswith(("az://", "https://", "http://"))
 
 

@@ -1,12 +1,15 @@
 """Every name doctranslate gives a blob, in one place: staged sources and glossaries, translations, the
 manifests that vouch for them, and the metadata key that records what a blob was made from.
 
-A job's blobs all live under `<job>/`, so two jobs sharing containers never touch each other's work:
+A job's staged blobs live under `<job>/` in the source container. Its outputs live under an *output root* in
+the target container: the job's name by default, or the prefix of `--out az://<container>/<prefix>` ("" is
+the container's top). The root mirrors a local `--out` folder, so two jobs sharing a container never touch
+each other's work:
 - source container: `<job>/<relative path>` and `<job>/.glossaries/<md5 prefix>/<file name>`;
-- target container: `<job>/<language>/[<version>/]<relative path>`, and the job's state under
-  `<job>/.doctranslate/`: `<batch key>.json` (which source content each output was made from) and
-  `compacted/outputs.json` (the same for batches whose manifests were folded), `reports/latest.json|md` and
-  `submissions/<batch key>.json` (each batch's submission record, the fleet's exactly-once).
+- target container: `<root>/<language>/[<version>/]<relative path>`, the run's report as
+  `<root>/report.json|md`, and the job's state under `<root>/.doctranslate/`: `<batch key>.json` (which
+  source content each output was made from), `compacted/outputs.json` (the same for batches whose manifests
+  were folded) and `submissions/<batch key>.json` (each batch's submission record, the fleet's exactly-once).
 """
 
 from __future__ import annotations
@@ -35,45 +38,50 @@ def glossary_blob_name(job: str, md5: str, file_name: str) -> str:
     return f"{job}/.glossaries/{md5[:16]}/{file_name}"
 
 
-def target_blob_name(job: str, language: str, relative_path: str, version: str | None = None) -> str:
-    """Where a translation lands in the target container: `{job}/{lang}/{relative path}` (or under a version).
+def under(root: str, name: str) -> str:
+    """`name` inside an output root; the root "" is the container's top."""
+    return f"{root}/{name}" if root else name
 
-    The job keeps jobs apart: two jobs with a `readme.md` each, sharing a target container, would
+
+def target_blob_name(root: str, language: str, relative_path: str, version: str | None = None) -> str:
+    """Where a translation lands in the target container: `<root>/<lang>/<relative path>` (or under a version).
+
+    The root keeps jobs apart: two jobs with a `readme.md` each, sharing a target container, would
     otherwise take turns replacing (and paying for) each other's translation."""
-    return f"{job}/{language}/{version}/{relative_path}" if version else f"{job}/{language}/{relative_path}"
+    return under(root, f"{language}/{version}/{relative_path}" if version else f"{language}/{relative_path}")
 
 
-def manifest_blob_name(job: str, batch_key: str) -> str:
-    return f"{state_prefix(job)}{batch_key}.json"
+def manifest_blob_name(root: str, batch_key: str) -> str:
+    return f"{state_prefix(root)}{batch_key}.json"
 
 
-def compacted_manifest_blob_name(job: str) -> str:
+def compacted_manifest_blob_name(root: str) -> str:
     """The manifests of finished batches, folded into one (`pipeline.compaction`)."""
-    return f"{state_prefix(job)}compacted/outputs.json"
+    return f"{state_prefix(root)}compacted/outputs.json"
 
 
-def report_blob_name(job: str, extension: str) -> str:
-    """The job's latest run report (`json` or `md`), in storage where every worker and person can find it."""
-    return f"{state_prefix(job)}reports/latest.{extension}"
+def report_blob_name(root: str, extension: str) -> str:
+    """The latest run report (`json` or `md`) beside the translations, as in a local `--out` folder."""
+    return under(root, f"report.{extension}")
 
 
-def submission_blob_name(job: str, batch_key: str) -> str:
-    return f"{state_prefix(job)}submissions/{batch_key}.json"
+def submission_blob_name(root: str, batch_key: str) -> str:
+    return f"{state_prefix(root)}submissions/{batch_key}.json"
 
 
-def state_prefix(job: str) -> str:
+def state_prefix(root: str) -> str:
     """Where the job's own state lives: list this prefix to find it without listing every translation."""
-    return f"{job}/{MANIFEST_FOLDER}/"
+    return under(root, f"{MANIFEST_FOLDER}/")
 
 
-def is_state(job: str, blob_name: str) -> bool:
+def is_state(root: str, blob_name: str) -> bool:
     """Whether the blob is the job's own state (manifests, submission records), not a translation."""
-    return blob_name.startswith(state_prefix(job))
+    return blob_name.startswith(state_prefix(root))
 
 
-def is_manifest(job: str, blob_name: str) -> bool:
-    rest = blob_name.removeprefix(state_prefix(job))
-    return is_state(job, blob_name) and "/" not in rest and rest.endswith(".json")
+def is_manifest(root: str, blob_name: str) -> bool:
+    rest = blob_name.removeprefix(state_prefix(root))
+    return is_state(root, blob_name) and "/" not in rest and rest.endswith(".json")
 
 
 def watch_mark_blob_name(container: str, prefix: str) -> str:

@@ -76,6 +76,12 @@ CASES = [
     Case("no languages", ("src", "--to", ","), "error: languages: List should have at least 1 item"),
     Case("missing source", ("nowhere", "--to", "fr"), "source nowhere does not exist"),
     Case("out is a file", ("src", "--to", "fr", "--out", "src/a.txt"), "--out src/a.txt is a file"),
+    Case(
+        "out inside the source",
+        ("az://docs/", "--to", "fr", "--out", "az://docs/translated"),
+        "--out az://docs/translated lies inside the source az://docs/",
+    ),
+    Case("out not a container", ("src", "--to", "fr", "--out", "az://No_Such/x"), "'No_Such' is not a container name"),
     Case("bad policy", ("src", "--to", "fr", "--on-existing", "maybe"), "Invalid value for '--on-existing'"),
     Case(
         "only unsupported", ("pics", "--to", "fr"), "unsupported file type .png", setup=_write("pics/a.png", b"\x89PNG")

@@ -86,15 +86,17 @@ def test_a_burst_of_uploads_starts_one_run_that_translates_them_all(
     (run,) = mine
     assert run["state_type"] == "COMPLETED", log
     assert uuid.UUID(run["parameters"]["triggered_by"])  # templated from the event, as text
-    out = pipeline.work / "translations" / "incoming"
+    # Translated where it is, kept in storage: nothing staged, nothing downloaded, the report beside them.
+    target, root = pipeline.env["DOCTRANSLATE_TARGET_CONTAINER"], f"incoming-{container}"
+    kept = storage.names(target)
     for language in ("fr", "de"):
-        outputs = sorted((out / language / "letters").glob("*.txt"))
+        outputs = [name for name in kept if name.startswith(f"{root}/{language}/letters/")]
         assert len(outputs) == BURST
-        assert all(p.read_text().startswith(f"[{language}: ") for p in outputs)
+        assert all(storage.download(target, name).startswith(f"[{language}: ".encode()) for name in outputs)
+    assert f"{root}/report.md" in kept
     assert pipeline.batches_received() == 1
-    # Translated where it is: nothing staged, no local copy of the container.
     assert pipeline.staged() == 0
-    assert not list(pipeline.work.rglob("inbox"))
+    assert not [p for p in pipeline.work.rglob("*") if p.suffix == ".txt"], "no local copy, in or out"
 
     # Nothing new: the watcher reports nothing, so nothing starts.
     assert "arrival" not in watch_once(pipeline, deployed, container)

@@ -1,7 +1,8 @@
 """Documents that already live in Blob Storage, translated where they are (`az://container/prefix`): planned
 from the listing, never staged, never read or written by doctranslate; one filter input where the batch is
-exactly a prefix selection, inputs pointing at the blobs in place otherwise. Request bodies are read from the
-local service's own record of what it was sent."""
+exactly a prefix selection, inputs pointing at the blobs in place otherwise; translations kept in storage
+(`--out az://container/prefix`, report beside them) or downloaded to a local `--out`. Request bodies are read
+from the local service's own record of what it was sent."""
 
 from __future__ import annotations
 
@@ -39,10 +40,27 @@ def fingerprints(pipeline: Pipeline, container: str) -> dict[str, str]:
     return {blob.name: str(blob.etag) for blob in client.list_blobs()}
 
 
-def translate(pipeline: Pipeline, source: str) -> dict[str, object]:
-    finished = pipeline.run(source, "--to", "fr,de", "--out", "out", "--job", "handbook")
+def kept(container: str) -> str:
+    """Where a test keeps the translations of `container` in storage: `<container>-out/handbook/<language>/<blob
+    name>`, the report as `handbook/report.*` beside them."""
+    return f"az://{container}-out/handbook"
+
+
+def translate(pipeline: Pipeline, source: str, out: str = "out") -> dict[str, object]:
+    finished = pipeline.run(source, "--to", "fr,de", "--out", out, "--job", "handbook")
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    if out.startswith("az://"):
+        assert f"Report: {out}/report.md" in finished.stdout
+        container = out.removeprefix("az://").split("/")[0]
+        return json.loads(pipeline.storage().download(container, "handbook/report.json"))
     return json.loads((pipeline.work / "out" / "report.json").read_text())
+
+
+def kept_in_storage(pipeline: Pipeline, container: str, language: str) -> dict[str, bytes]:
+    """The translations of `container` into `language`, kept in storage, by source blob name."""
+    storage, out, prefix = pipeline.storage(), f"{container}-out", f"handbook/{language}/"
+    names = [name for name in storage.names(out) if name.startswith(prefix)]
+    return {name.removeprefix(prefix): storage.download(out, name) for name in names}
 
 
 def test_a_prefix_is_translated_in_place_with_the_services_filter_then_only_what_changed(pipeline: Pipeline) -> None:
@@ -52,31 +70,38 @@ def test_a_prefix_is_translated_in_place_with_the_services_filter_then_only_what
     storage.upload(container, BLOBS)
     before = fingerprints(pipeline, container)
 
-    report = translate(pipeline, f"az://{container}/guides/")
+    report = translate(pipeline, f"az://{container}/guides/", kept(container))
 
     (sent,) = requests_received(pipeline)
     (one_input,) = sent["inputs"]  # type: ignore[misc]
     assert one_input["source"]["filter"] == {"prefix": "guides/"}
     assert one_input["storageType"] == "Folder"
-    assert "/handbook/fr?" in json.dumps(one_input["targets"])
+    assert f"/{container}-out/handbook/fr?" in json.dumps(one_input["targets"])
     for language in ("fr", "de"):
-        for name in GUIDES:
-            assert (pipeline.work / "out" / language / name).read_text().startswith(("[", "<", "#")), name
+        outputs = kept_in_storage(pipeline, container, language)
+        assert sorted(outputs) == GUIDES
+        assert all(text.startswith((b"[", b"<", b"#")) for text in outputs.values())
+    assert not (pipeline.work / "out").exists(), "kept in storage: nothing downloaded"
+    succeeded = {(d["source"], d["language"]): d["output"] for d in report["documents"]}  # type: ignore[index, attr-defined]
+    assert succeeded[("guides/faq.txt", "de")] == f"{kept(container)}/de/guides/faq.txt"
     assert {s["source"] for s in report["skipped_files"]} == {"guides/logo.png"}  # type: ignore[index]
+    assert "handbook/report.md" in storage.names(f"{container}-out")
     assert fingerprints(pipeline, container) == before, "no source blob was written"
     with pytest.raises(ResourceNotFoundError):
         storage.names(pipeline.env["DOCTRANSLATE_SOURCE_CONTAINER"])  # nothing was staged
 
-    translate(pipeline, f"az://{container}/guides/")
+    rerun = translate(pipeline, f"az://{container}/guides/", kept(container))
     assert len(requests_received(pipeline)) == 1, "a re-run submits nothing"
+    assert rerun["summary"]["already_translated"] == 6  # type: ignore[index]
+    assert {d["output"] for d in rerun["documents"]} == set(succeeded.values()), "the report still says where"  # type: ignore[attr-defined]
 
     storage.upload(container, {"guides/faq.txt": b"Questions, answers, and more.\n"})
-    translate(pipeline, f"az://{container}/guides/")
+    translate(pipeline, f"az://{container}/guides/", kept(container))
     again = requests_received(pipeline)[-1]
     assert len(requests_received(pipeline)) == 2
     sources = [i["source"]["sourceUrl"].split("?")[0] for i in again["inputs"]]  # type: ignore[index, union-attr]
     assert sources == [f"{storage.base}/{container}/guides/faq.txt"], "the changed blob alone, where it is"
-    assert (pipeline.work / "out" / "de" / "guides/faq.txt").read_text().count("~") > 0
+    assert kept_in_storage(pipeline, container, "de")["guides/faq.txt"].count(b"~") > 0
 
 
 def test_a_prefix_with_a_blob_the_service_would_fail_gets_one_input_per_blob(pipeline: Pipeline) -> None:
@@ -116,7 +141,7 @@ def test_1500_blobs_under_nested_prefixes_are_translated_in_place(pipeline: Pipe
     # Every request our command makes is logged (redacted): what it read and wrote can be counted.
     pipeline.env |= {"DOCTRANSLATE_LOG_HTTP": "true", "PREFECT_LOGGING_EXTRA_LOGGERS": "doctranslate,httpx,azure"}
 
-    report = translate(pipeline, f"az://{container}/")
+    report = translate(pipeline, f"az://{container}/", kept(container))
 
     bodies = requests_received(pipeline)
     inputs = [i for body in bodies for i in body["inputs"]]  # type: ignore[attr-defined]
@@ -128,13 +153,17 @@ def test_1500_blobs_under_nested_prefixes_are_translated_in_place(pipeline: Pipe
     assert len(per_blob) == translatable - 300 and not any(name.startswith("small/") for name in per_blob)
     assert {"mixed/empty.txt", "mixed/huge.txt"} <= {s["source"] for s in report["skipped_files"]}  # type: ignore[index]
     for language in ("fr", "de"):
-        assert len([p for p in (pipeline.work / "out" / language).rglob("*") if p.is_file()]) == translatable
+        assert len(kept_in_storage(pipeline, container, language)) == translatable
+    assert report["summary"]["succeeded"] == 2 * translatable  # type: ignore[index]
     assert fingerprints(pipeline, container) == before
     log = pipeline.logs[-1].splitlines()
     listings = [line for line in log if "Request URL" in line and f"/{container}?" in line]
     assert listings, "the HTTP log is on: the listing of the source container must show in it"
     blob_requests = [line for line in log if f"/{container}/" in line]  # a read or a write names the blob
     assert blob_requests == [], "doctranslate itself only lists the source container"
+    assert not [line for line in log if "Request URL" in line and f"/{container}-out/handbook/fr/" in line], (
+        "the translations were not downloaded either"
+    )
 
 
 def test_a_glossary_in_storage_is_checked_and_used_where_it_is(pipeline: Pipeline) -> None:

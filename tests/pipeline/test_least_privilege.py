@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from doctranslate.local.stack import ManagedProcess, connection_string
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import ExistingDecision, Pair
 from doctranslate.pipeline.glossaries import GlossaryFile
 from doctranslate.pipeline.plan import BatchLayout, BatchPlan, PlannedBatch, Selection
@@ -37,7 +38,7 @@ def test_sas_scopes_and_lifetimes_are_minimal(azurite: ManagedProcess) -> None:
     account = StorageAccount(settings)
     document = SourceDocument(relative_path="a/b.txt", local_path=Path("b.txt"), size=1, md5="0" * 32)
     glossary = GlossaryFile(path=Path("g.csv"), format="CSV", md5="1" * 32, language="fr")
-    layout = BatchLayout(job="job", source_container="src", target_container="out")
+    layout = BatchLayout(job="job", source_container="src", destination=Destination(container="out", root=""))
     lifetime = timedelta(minutes=30)
 
     details = build_request(batch_of([Pair(document, "fr", "fr/a/b.txt")]), [glossary], layout, account, lifetime)
@@ -60,7 +61,7 @@ def test_sas_scopes_and_lifetimes_are_minimal(azurite: ManagedProcess) -> None:
 def test_a_prefix_in_place_gets_read_and_list_on_its_container_and_folder_targets(azurite: ManagedProcess) -> None:
     account = StorageAccount(load_settings(storage_connection_string=connection_string(azurite.port)))
     document = SourceDocument(relative_path="guides/a.txt", container="docs", size=1, md5="0" * 32)
-    layout = BatchLayout(job="job", source_container="src", target_container="out")
+    layout = BatchLayout(job="job", source_container="src", destination=Destination(container="out", root="job"))
     pairs = [Pair(document, language, f"job/{language}/guides/a.txt") for language in ("de", "fr")]
     selection = Selection(container="docs", prefix="guides/", suffix=".txt")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -34,6 +35,31 @@ def test_fix_the_failed_file_and_rerun_only_it(pipeline: Pipeline) -> None:
     }
     assert (pipeline.work / "out" / "fr" / "broken.txt").read_text().startswith("[fr: ")
     assert pipeline.batches_received() == 2  # the first run's, and one for the fixed file alone
+
+
+def test_rerun_from_a_report_kept_in_storage(pipeline: Pipeline) -> None:
+    """A diskless worker's run: sources, translations and report all in storage, and the rerun reads it there."""
+    storage = pipeline.storage()
+    container = f"docs-{uuid.uuid4().hex[:12]}"
+    storage.service.create_container(container)
+    storage.upload(container, {"good.txt": b"A good file.", "broken.txt": b"caf\xe9 au lait"})
+    out = f"az://{container}-out/run"
+
+    first = pipeline.run(f"az://{container}/", "--to", "fr", "--out", out)
+
+    assert first.returncode == 1, first.stdout[-3000:] + first.stderr[-3000:]
+    storage.upload(container, {"broken.txt": "café au lait".encode()})
+
+    again = pipeline.run(f"{out}/report.json", verb="rerun-failed")
+
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    report = json.loads(storage.download(f"{container}-out", "run/report.json"))
+    assert {(d["source"], d["status"], d["output"]) for d in report["documents"]} == {
+        ("good.txt", "Succeeded", f"{out}/fr/good.txt"),
+        ("broken.txt", "Succeeded", f"{out}/fr/broken.txt"),
+    }
+    assert storage.download(f"{container}-out", "run/fr/broken.txt").startswith(b"[fr: ")
+    assert pipeline.batches_received() == 2
 
 
 def test_language_sets_each_into_their_own_folder(pipeline: Pipeline) -> None:

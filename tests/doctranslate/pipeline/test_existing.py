@@ -26,23 +26,23 @@ def names(pairs: list) -> list[str]:
 
 
 def test_skip_keeps_current_outputs_and_replaces_stale_ones() -> None:
-    decision = decide([A, B], ["fr", "de"], EXISTING, OnExisting.SKIP, job="docs")
+    decision = decide([A, B], ["fr", "de"], EXISTING, OnExisting.SKIP, root="docs")
     assert names(decision.already_done) == ["docs/fr/a.txt"]
     assert names(decision.delete_first) == ["docs/fr/b.txt"]
     assert names(decision.translate) == ["docs/de/a.txt", "docs/de/b.txt", "docs/fr/b.txt"]
 
 
 def test_overwrite_redoes_everything_that_exists() -> None:
-    decision = decide([A, B], ["fr"], EXISTING, OnExisting.OVERWRITE, job="docs")
+    decision = decide([A, B], ["fr"], EXISTING, OnExisting.OVERWRITE, root="docs")
     assert names(decision.delete_first) == ["docs/fr/a.txt", "docs/fr/b.txt"] == names(decision.translate)
 
 
 def test_version_writes_beside_and_touches_nothing() -> None:
-    decision = decide([A, B], ["fr"], EXISTING, OnExisting.VERSION, job="docs", version="v1")
+    decision = decide([A, B], ["fr"], EXISTING, OnExisting.VERSION, root="docs", version="v1")
     assert names(decision.translate) == ["docs/fr/v1/a.txt", "docs/fr/v1/b.txt"] and not decision.delete_first
 
 
 def test_fail_lists_conflicts_before_anything_is_submitted() -> None:
     with pytest.raises(TargetsExistError, match=r"2 translation\(s\) already exist.*docs/fr/a.txt, docs/fr/b.txt"):
-        decide([A, B], ["fr", "de"], EXISTING, OnExisting.FAIL, job="docs")
-    assert decide([A, B], ["de"], EXISTING, OnExisting.FAIL, job="docs").translate  # no conflict, no error
+        decide([A, B], ["fr", "de"], EXISTING, OnExisting.FAIL, root="docs")
+    assert decide([A, B], ["de"], EXISTING, OnExisting.FAIL, root="docs").translate  # no conflict, no error

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from doctranslate.client import AsyncDocumentTranslationClient
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.follow import BatchFollower, PollCadence, worth_gathering
 from doctranslate.pipeline.outcomes import BatchResult, OutcomeStatus
@@ -63,10 +64,13 @@ class RecordingGatherer:
     """Records what the follower hands over, instead of downloading it."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
+        self.destination = Destination(container="tgt", root="job", download_dir=str(out_dir))
         self.prepared = 0
         self.rounds: list[list[str]] = []
         self.at: list[float] = []
+
+    def location_of(self, pair: Pair) -> str:
+        return self.destination.location_of(pair)
 
     async def prepare(self) -> None:
         self.prepared += 1

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from doctranslate.local.stack import ManagedProcess, connection_string
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.gather import BatchGatherer, GatherSettings, restore_outputs
 from doctranslate.pipeline.manifests import recorded_outputs
 from doctranslate.settings import load_settings
@@ -29,10 +30,11 @@ def test_gathered_outputs_land_whole_and_the_manifest_keeps_every_round(
     account = StorageAccount(load_settings(storage_connection_string=connection_string(azurite.port)))
     batch = pairs(4)
     storage.upload(target, {p.target: f"translated {p.document.relative_path}".encode() for p in batch})
-    settings = GatherSettings(tmp_path / "out", target, timedelta(minutes=10), concurrency=2)
+    destination = Destination(container=target, root="job", download_dir=str(tmp_path / "out"))
+    settings = GatherSettings(destination, timedelta(minutes=10), concurrency=2)
 
-    asyncio.run(BatchGatherer(account, settings, job="job", batch_key="k1").gather("b-1", batch[:2]))
-    resumed = BatchGatherer(account, settings, job="job", batch_key="k1")  # another run, after a crash
+    asyncio.run(BatchGatherer(account, settings, batch_key="k1").gather("b-1", batch[:2]))
+    resumed = BatchGatherer(account, settings, batch_key="k1")  # another run, after a crash
     asyncio.run(resumed.gather("b-1", batch[2:]))
 
     for pair in batch:
@@ -51,7 +53,9 @@ def test_restore_downloads_only_what_is_missing_locally(azurite: ManagedProcess,
     kept = tmp_path / "out" / "fr" / batch[0].document.relative_path
     kept.parent.mkdir(parents=True)
     kept.write_bytes(b"already here")
-    settings = GatherSettings(tmp_path / "out", target, timedelta(minutes=10))
+    settings = GatherSettings(
+        Destination(container=target, root="job", download_dir=str(tmp_path / "out")), timedelta(minutes=10)
+    )
 
     assert asyncio.run(restore_outputs(account, batch, settings)) == 2
 

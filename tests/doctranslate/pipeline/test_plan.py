@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from doctranslate.errors import BadInputError, BudgetExceededError, TargetsExistError
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import ExistingDecision, Pair
 from doctranslate.pipeline.limits import Limits
 from doctranslate.pipeline.plan import (
@@ -23,7 +24,7 @@ from doctranslate.pipeline.plan import (
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import Scan, SourceDocument, file_md5, scan_blobs
 from doctranslate.storage.blobs import BlobInfo
-from doctranslate.storage.locations import StorageSource
+from doctranslate.storage.locations import StorageLocation
 from doctranslate.storage.names import SOURCE_MD5_METADATA
 
 
@@ -78,7 +79,7 @@ def plan(
         existing or {},
         journal.get,
         source_container="src",
-        target_container="tgt",
+        destination=Destination(container="tgt", root="docs"),
         price_per_million=10.0,
     )
 
@@ -152,7 +153,7 @@ def listing(names: dict[str, int]) -> list[BlobInfo]:
 
 
 def folders_of(
-    source: StorageSource, names: dict[str, int], *, suffix: str | None = "", limit: int = 1000
+    source: StorageLocation, names: dict[str, int], *, suffix: str | None = "", limit: int = 1000
 ) -> tuple[Scan, Folders]:
     found = scan_blobs(source, listing(names))
     folders = Folders(suffix, Limits(documents=limit))
@@ -167,7 +168,7 @@ def whole(batch: PlannedBatch) -> ExistingDecision:
 
 
 def test_a_clean_prefix_that_fits_is_one_batch_the_filter_selects() -> None:
-    source = StorageSource("docs", "guides/")
+    source = StorageLocation("docs", "guides/")
     found, folders = folders_of(source, {"guides/a.md": 5, "guides/deep/b.txt": 5, "guides/logo.png": 5})
     (batch,) = plan_batches(found.documents, ["fr"], folder=folders.folder_of)
     assert folders.selection(batch, whole(batch)) == Selection(container="docs", prefix="guides/")
@@ -177,7 +178,7 @@ def test_a_clean_prefix_that_fits_is_one_batch_the_filter_selects() -> None:
 
 
 def test_a_source_too_big_for_a_batch_is_cut_at_its_folders_and_only_clean_ones_are_filtered() -> None:
-    source = StorageSource("docs", "")
+    source = StorageLocation("docs", "")
     names = {f"a/{i}.txt": 5 for i in range(3)} | {f"b/{i}.txt": 5 for i in range(3)}
     names |= {"b/empty.txt": 0, "top.txt": 5}
     found, folders = folders_of(source, names, limit=4)
@@ -192,7 +193,7 @@ def test_a_source_too_big_for_a_batch_is_cut_at_its_folders_and_only_clean_ones_
 
 
 def test_the_filter_takes_a_single_suffix_pattern_and_nothing_else() -> None:
-    source = StorageSource("docs", "")
+    source = StorageLocation("docs", "")
     found, folders = folders_of(source, {"x.txt": 5, "y.txt": 5}, suffix=".txt")
     (batch,) = plan_batches(found.documents, ["fr"], folder=folders.folder_of)
     assert folders.selection(batch, whole(batch)) == Selection(container="docs", prefix="", suffix=".txt")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.outcomes import BatchOutcome, DocumentOutcome, OutcomeStatus
 from doctranslate.pipeline.plan import plan_run
 from doctranslate.pipeline.report import (
@@ -34,7 +35,14 @@ def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(t
     (docs / "empty.txt").write_text("")
     request = TranslationRequest(sources=[str(docs)], languages=["fr"], job="docs")  # type: ignore[call-arg]
     done = {"docs/fr/c.txt": {SOURCE_MD5_METADATA: file_md5(docs / "c.txt")}}
-    plan = plan_run(request, done, {}.get, source_container="s", target_container="t", price_per_million=10)
+    plan = plan_run(
+        request,
+        done,
+        {}.get,
+        source_container="s",
+        destination=Destination(container="t", root="docs"),
+        price_per_million=10,
+    )
     followed = [
         outcome("b.txt", "fr", OutcomeStatus.FAILED, error="NoTranslatableText", hint="fix it"),
         outcome("a.txt", "fr", OutcomeStatus.SUCCEEDED, charged=500_000, output="out/fr/a.txt"),

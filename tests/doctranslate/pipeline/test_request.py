@@ -36,3 +36,14 @@ def test_each_language_set_gets_its_languages_and_its_own_folder() -> None:
     sets = LanguageSetsRequest(base=base, sets=[LanguageSet(name="asia", languages=["ja", "zh-Hans"])])
     one = sets.for_set(sets.sets[0])
     assert (one.languages, one.out_dir, one.budget) == (["ja", "zh-Hans"], "out/asia", 5)
+
+
+def test_a_language_set_in_storage_gets_its_own_prefix_and_with_no_out_its_own_job() -> None:
+    def one_set(out_dir: str) -> TranslationRequest:
+        base = TranslationRequest(sources=["az://docs/"], languages=["fr"], out_dir=out_dir, job="hb")  # type: ignore[call-arg]
+        sets = LanguageSetsRequest(base=base, sets=[LanguageSet(name="asia", languages=["ja"])])
+        return sets.for_set(sets.sets[0])
+
+    assert one_set("az://translated/hb/").out_dir == "az://translated/hb/asia"
+    kept = one_set("")
+    assert (kept.out_dir, kept.job_name) == ("", "hb-asia"), "each set keeps its own report in storage"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from doctranslate.local.stack import ManagedProcess, connection_string
+from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import existing_outputs
 from doctranslate.pipeline.plan import RunPlan, plan_run
 from doctranslate.pipeline.request import TranslationRequest
@@ -30,7 +31,7 @@ def plan(account: StorageAccount, root: Path, source: str, target: str) -> RunPl
         existing_outputs(account, target, request.job_name),
         {}.get,
         source_container=source,
-        target_container=target,
+        destination=Destination(container=target, root=request.job_name),
         price_per_million=0,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from doctranslate.storage.locations import SasLocation, StorageSource, is_storage_spec
+from doctranslate.storage.locations import SasLocation, StorageLocation, is_storage_spec
 
 
 def test_sas_urls_of_azure_and_the_emulator() -> None:
@@ -36,14 +36,14 @@ EMULATOR = "http://127.0.0.1:10000/devstoreaccount1"
     ],
 )
 def test_storage_sources_are_read_in_both_spellings(spec: str, account: str, container: str, prefix: str) -> None:
-    assert StorageSource.parse(spec, account) == StorageSource(container, prefix)
+    assert StorageLocation.parse(spec, account) == StorageLocation(container, prefix)
     assert is_storage_spec(spec)
 
 
 def test_local_paths_are_not_storage_and_other_accounts_or_bad_names_are_refused() -> None:
-    assert StorageSource.parse("docs/guides", ACCOUNT) is None
+    assert StorageLocation.parse("docs/guides", ACCOUNT) is None
     assert not is_storage_spec("docs/guides")
     with pytest.raises(ValueError, match="not in the configured storage account"):
-        StorageSource.parse("https://other.blob.core.windows.net/docs/", ACCOUNT)
+        StorageLocation.parse("https://other.blob.core.windows.net/docs/", ACCOUNT)
     with pytest.raises(ValueError, match="is not a container name"):
-        StorageSource.parse("az://Docs_2026/", ACCOUNT)
+        StorageLocation.parse("az://Docs_2026/", ACCOUNT)
