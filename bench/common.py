@@ -167,7 +167,12 @@ def fresh_stack(scratch: Path, *, access_log: bool = False) -> Iterator[LocalSta
     with fresh_azurite(scratch) as (azurite, connection):
         key = secrets.token_hex(16)
         service = start_local_service(
-            port=free_port(), key=key, log=scratch / "service.log", state_dir=None, access_log=access_log
+            port=free_port(),
+            key=key,
+            log=scratch / "service.log",
+            state_dir=None,
+            access_log=access_log,
+            allowed_storage_hosts=(f"127.0.0.1:{azurite.port}",),
         )
         endpoint = f"http://127.0.0.1:{service.port}"
         environment = {

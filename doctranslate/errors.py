@@ -142,6 +142,8 @@ _HINTS: Final[dict[str, str]] = {
         "(delete it first), version (write under a new prefix) or fail"
     ),
     "NoTranslatableText": "the document is empty or contains no text to translate (e.g. scanned images only)",
+    "DocumentSizeExceeded": "the service reads documents of at most 40 MB; split the document or compress its images",
+    "MaxDocumentsExceeded": "a batch holds at most 1,000 documents; narrow the prefix or submit several batches",
     "SASTokenInvalid": "a SAS token in the request is malformed or signed with the wrong key; generate a new one",
     "Unauthorized": (
         "check DOCTRANSLATE_TRANSLATOR_KEY (or the Entra ID role 'Cognitive Services User') and that the "

@@ -21,8 +21,12 @@ from pydantic_core import core_schema
 
 MASK: Final = "REDACTED"
 
-# Query parameters whose values are secret or key material in Azure Storage SAS tokens.
-_SECRET_QUERY_KEYS: Final = ("sig", "skoid", "sktid", "skv", "sks", "skt", "ske", "saoid", "suoid")
+# Query parameters whose values are secret: key material in Azure Storage SAS tokens, and the keys and codes
+# other clients put in a URL (the Translator's `subscription-key`, an Event Grid webhook's `code`, tokens).
+_SECRET_QUERY_KEYS: Final = (
+    "sig", "skoid", "sktid", "skv", "sks", "skt", "ske", "saoid", "suoid",
+    "subscription-key", "ocp-apim-subscription-key", "code", "key", "api-key", "access_token", "token",
+)  # fmt: skip
 
 _QUERY_SECRET_RE: Final = re.compile(
     r"(?P<key>(?:[?&]|&amp;|\\u0026)(?:" + "|".join(_SECRET_QUERY_KEYS) + r")=)(?P<value>[^&\s\"'<>]+)",
@@ -122,6 +126,8 @@ def install_log_redaction() -> None:
 
     def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = current(*args, **kwargs)
+        if isinstance(record.args, tuple):  # kept a tuple: formatters such as uvicorn's access log unpack it
+            record.args = tuple(redact_text(a) if isinstance(a, str) else a for a in record.args)
         message = record.getMessage()
         redacted = redact_text(message)
         if redacted != message:

@@ -15,6 +15,7 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from doctranslate.errors import BadInputError
+from doctranslate.storage.locations import blob_name_problem, is_container_name
 
 PREFECT_EVENT: Final = "azure.storage.blob.created"
 BLOB_CREATED: Final = "Microsoft.Storage.BlobCreated"
@@ -58,6 +59,9 @@ class EventGridDelivery(BaseModel):
     validation_code: str | None = None
     arrivals: list[BlobCreated] = Field(default_factory=list)
     other_types: list[str] = Field(default_factory=list)
+    refused: list[str] = Field(
+        default_factory=list, description="Arrivals skipped, with why: a name against Azure's rules is never acted on."
+    )
 
 
 def _as_uuid(value: str) -> uuid.UUID:
@@ -81,10 +85,22 @@ def parse_delivery(body: Any) -> EventGridDelivery:
         if kind == VALIDATION:
             delivery.validation_code = str(data.get("validationCode", ""))
         elif kind == BLOB_CREATED:
-            delivery.arrivals.append(_blob_created(event, data, cloud=cloud, index=index))
+            arrival = _blob_created(event, data, cloud=cloud, index=index)
+            problem = _name_problem(arrival)
+            if problem is None:
+                delivery.arrivals.append(arrival)
+            else:
+                delivery.refused.append(f"event {index}: {problem}")
         else:
             delivery.other_types.append(kind or "(no type)")
     return delivery
+
+
+def _name_problem(arrival: BlobCreated) -> str | None:
+    if not is_container_name(arrival.container):
+        return f"{arrival.container[:80]!r} is not a container name (3-63 lowercase letters, digits, dashes)"
+    problem = blob_name_problem(arrival.blob)
+    return f"{arrival.container}: {problem}" if problem else None
 
 
 def _blob_created(event: dict[str, Any], data: dict[str, Any], *, cloud: bool, index: int) -> BlobCreated:

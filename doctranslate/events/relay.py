@@ -92,7 +92,9 @@ def create_relay_app(sink: PrefectEventSink, secret: SecretStr, *, remember: int
         if delivery.validation_code is not None:
             logger.info("answered Event Grid's subscription validation")
             return JSONResponse({"validationResponse": delivery.validation_code})
-        if not delivery.arrivals:
+        for reason in delivery.refused:
+            logger.warning("skipped a blob arrival: %s", reason)
+        if not delivery.arrivals and not delivery.refused:
             kinds = ", ".join(sorted(set(delivery.other_types))) or "none"
             return _problem(400, f"unsupported event type(s) {kinds}: subscribe this endpoint to {BLOB_CREATED}")
         fresh = [arrival for arrival in delivery.arrivals if arrival.id not in recent]
@@ -109,6 +111,7 @@ def create_relay_app(sink: PrefectEventSink, secret: SecretStr, *, remember: int
             "relayed": len(fresh),
             "duplicates": duplicates,
             "ignored_types": sorted(set(delivery.other_types)),
+            "refused": delivery.refused,  # answered 200 all the same: Event Grid retrying them would change nothing
         }
         return JSONResponse(body)
 

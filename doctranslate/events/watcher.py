@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from doctranslate.events.blob_created import BlobCreated
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.blobs import BlobInfo
+from doctranslate.storage.locations import blob_name_problem
 from doctranslate.storage.names import watch_mark_blob_name
 
 logger = logging.getLogger("doctranslate.events.watcher")
@@ -67,7 +68,11 @@ class ContainerWatcher:
         ]
         new.sort(key=lambda blob: (blob.last_modified is None, blob.last_modified, blob.name))
         self._pending = mark.advanced(new)
-        return [self._arrival(blob) for blob in new]
+        named = [(blob, blob_name_problem(blob.name)) for blob in new]
+        for blob, problem in named:
+            if problem is not None:  # passed over for good (the mark moves past it), never posted
+                logger.warning("skipped a blob of %s: %s (%r)", self.container, problem, blob.name[:80])
+        return [self._arrival(blob) for blob, problem in named if problem is None]
 
     def commit(self) -> None:
         if self._pending is None:

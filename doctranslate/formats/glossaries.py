@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -89,7 +90,8 @@ def parse_glossary(data: bytes, format_name: str, *, name: str) -> GlossaryTerms
 def _parse_delimited(data: bytes, delimiter: str, name: str) -> GlossaryTerms:
     text = decode_text(data, what=f"glossary {name}").text
     terms: dict[str, str] = {}
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for number, row in _numbered(rows, name):
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != 2:
@@ -103,6 +105,23 @@ def _parse_delimited(data: bytes, delimiter: str, name: str) -> GlossaryTerms:
     if not terms:
         raise GlossaryError(f"glossary {name} has no terms")
     return GlossaryTerms(terms)
+
+
+def _numbered(rows: Iterator[list[str]], name: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows with their line numbers; a row the csv module cannot read (a cell over its 128 KB limit, a
+    NUL byte) is the glossary's error, named by its line."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise GlossaryError(
+                f"glossary {name}, line {number}: {exc}", hint="a term is at most a few words"
+            ) from None
+        yield number, row
 
 
 def _local(tag: str) -> str:

@@ -25,7 +25,7 @@ class JsonHandler:
         decoded = decode_text(data, what="the JSON file")
         try:
             json.loads(decoded.text)
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:  # bad syntax, or an integer too long to read (over 4,300 digits)
             raise DocumentFormatError(f"the JSON file is not valid JSON: {exc}") from None
         except RecursionError:
             raise DocumentFormatError("the JSON file is nested too deeply") from None
@@ -42,7 +42,12 @@ class JsonHandler:
             position = match.end()
         pieces.fixed(decoded.text[position:])
         text, characters, segments = pieces.render(_as_json_strings(translate), plain=_value)
-        return Rewrite(decoded.encode(text), characters, segments)
+        try:
+            return Rewrite(decoded.encode(text), characters, segments)
+        except UnicodeEncodeError:  # `"\ud800"`: valid JSON syntax, but no character any encoding can write
+            raise DocumentFormatError(
+                "the JSON file holds a lone UTF-16 surrogate escape, which is no character"
+            ) from None
 
 
 def _value(inner: str) -> str:

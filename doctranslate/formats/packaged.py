@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from lxml import etree
 
@@ -21,6 +22,9 @@ from doctranslate.formats.runs import Paragraph, Slot, translate_paragraphs
 from doctranslate.formats.xml_parts import parse_xml, write_xml
 
 ParagraphFinder = Callable[[etree._Element], list[Paragraph]]
+
+MAX_TEXT_PART_BYTES: Final = 32 * 1024 * 1024
+"""The XML parts with text, expanded, that one document may hold: what is parsed, and so what costs memory."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,14 @@ class PackageHandler:
             raise DocumentFormatError(
                 f"{what} has no {self.package.main_part}: it is not a {self.package.label} or it is damaged",
                 hint="open it in its application and save it again in this format",
+            )
+        text_bytes = sum(
+            len(content) for name, content in archive.parts.items() if self.package.text_parts.fullmatch(name)
+        )
+        if text_bytes > MAX_TEXT_PART_BYTES:  # parsed XML costs ~20x its size in memory: 32 MB is a 10,000-page text
+            raise DocumentFormatError(
+                f"{what}'s text parts expand to {text_bytes:,} bytes, more than the {MAX_TEXT_PART_BYTES:,} read",
+                hint="split the document into smaller ones",
             )
         trees: dict[str, etree._ElementTree] = {}
         found: dict[str, list[Paragraph]] = {}

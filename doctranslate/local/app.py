@@ -22,19 +22,19 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from doctranslate.errors import DocumentFormatError, GlossaryError, NoTranslatableTextError
-from doctranslate.formats.glossaries import GlossaryTerms, parse_glossary
-from doctranslate.formats.registry import handler_for
 from doctranslate.http.bodies import body_within
 from doctranslate.local.engines import TranslationEngine, engine_named
 from doctranslate.local.faults import FaultPlan, RequestFaults
+from doctranslate.local.gateway import refusal
 from doctranslate.local.jobs import JobRunner
+from doctranslate.local.limits import over_the_door_limits
 from doctranslate.local.paging import ListParameterError, ListRequest, page
 from doctranslate.local.presenter import batch_body, document_body, error_body, format_listing, gateway_error_body
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.local.state import BatchRow, StateStore
+from doctranslate.local.sync_route import add_sync_route
 from doctranslate.redaction import install_log_redaction, redact_text
-from doctranslate.wire.catalogue import DOCUMENT_FORMATS, GLOSSARY_FORMATS, glossary_format_named
+from doctranslate.wire.catalogue import DOCUMENT_FORMATS, GLOSSARY_FORMATS
 from doctranslate.wire.requests import StartTranslationDetails
 from doctranslate.wire.status import Status
 
@@ -43,12 +43,6 @@ logger = logging.getLogger("doctranslate.local")
 DATED_VERSIONS: Final = frozenset({"2024-05-01", "2024-11-01-preview", "2024-11-15-preview", "2026-03-01"})
 V1_VERSIONS: Final = frozenset({"v1.0", "v1.1"})
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024  # a start request is a few KB; refuse anything absurd
-MAX_SYNC_DOCUMENT_BYTES: Final = 10 * 1024 * 1024  # the service's synchronous limit (api-facts §6)
-_KEY_HEADER: Final = "ocp-apim-subscription-key"
-_DENIED: Final = (
-    "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key "
-    "for an active subscription and use a correct regional API endpoint for your resource."
-)
 _THROTTLED: Final = (
     "Requests to the Batch Document Translation API have exceeded rate limit of your current pricing tier. "
     "Please retry after 1 second."
@@ -61,7 +55,7 @@ class LocalServiceConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    key: SecretStr | None = None
+    key: SecretStr | None = None  # None: keyless (`local-service --open`, loopback only; see `gateway`)
     state_dir: Path | None = None  # None: state in memory, lost on exit
     engine: str = "pseudo"
     concurrency: int = 4
@@ -143,8 +137,9 @@ def create_app(config: LocalServiceConfig | None = None) -> FastAPI:
             return _json(429, gateway_error_body(429, _THROTTLED), {"policy-id": "ResourceRateLimitBy1s"})
         if injected == 503:
             return _json(503, error_body(503, "ServiceUnavailable", "ServiceTemporaryUnavailable", _UNAVAILABLE))
-        if config.key is not None and request.headers.get(_KEY_HEADER) != config.key.get_secret_value():
-            return _json(401, gateway_error_body(401, _DENIED))
+        refused = refusal(request, config.key)
+        if refused is not None:
+            return refused
         response = await call_next(request)
         request_id = str(uuid.uuid4())
         response.headers["apim-request-id"] = request_id
@@ -153,7 +148,7 @@ def create_app(config: LocalServiceConfig | None = None) -> FastAPI:
 
     _BatchRoutes(service).register(app)
     _add_format_routes(app)
-    _add_sync_route(app, service)
+    add_sync_route(app, service.engine, _family)
     return app
 
 
@@ -210,6 +205,9 @@ class _BatchRoutes:
             return _invalid(redact_text(f"{where}: {first['msg']}"))
         if not family.dated and any(t.options for b in details.inputs for t in b.targets) and family.version != "v1.1":
             return _invalid("targets[].options is supported only in v1.1.")
+        over = over_the_door_limits(details)
+        if over is not None:
+            return _invalid(over, "RequestLimitExceeded")
         batch_id = str(uuid.uuid4())
         self._store.create_batch(batch_id, json.dumps(details.to_wire()))
         self._service.runner.schedule(batch_id)
@@ -325,66 +323,3 @@ def _add_format_routes(app: FastAPI) -> None:
     app.add_api_route("/translator/text/batch/{version}/glossaries/formats", v1_glossaries, methods=["GET"])
     app.add_api_route("/translator/text/batch/{version}/storagesources", v1_storage_sources, methods=["GET"])
     app.add_api_route("/translator/document/formats", dated_formats, methods=["GET"])
-
-
-def _sync_error(status: int, message: str) -> JSONResponse:
-    """The synchronous endpoint's errors carry status-derived codes (`400000`, reported as a number by one
-    user; no recording shows it). Sent as a string, which is what the 2024-05-01 spec requires."""
-    return _json(status, {"error": {"code": str(status * 1000), "message": message}})
-
-
-def _add_sync_route(app: FastAPI, service: _Service) -> None:
-    async def translate_document(request: Request) -> Response:
-        family = _family(request)
-        if isinstance(family, JSONResponse):
-            return family
-        target = request.query_params.get("targetLanguage")
-        if not target:
-            return _sync_error(400, "The targetLanguage field is required.")
-        form = await request.form(max_files=11, max_part_size=MAX_SYNC_DOCUMENT_BYTES)
-        upload = form.get("document")
-        if upload is None or isinstance(upload, str):
-            return _sync_error(400, "The Document field is required.")
-        if upload.size is None or upload.size > MAX_SYNC_DOCUMENT_BYTES:  # spooled to disk, not yet in memory
-            return _sync_error(413, f"The document is larger than {MAX_SYNC_DOCUMENT_BYTES} bytes.")
-        data = await upload.read()
-        name = upload.filename or "document"
-        handler = handler_for(name)
-        if handler is None:
-            return _sync_error(415, f"The document format of {name!r} is not supported.")
-        source_language = request.query_params.get("sourceLanguage")
-        glossary: GlossaryTerms | None = None
-        for part in form.getlist("glossary"):
-            if isinstance(part, str):
-                continue
-            file_format = glossary_format_named(None, part.filename or "")
-            if file_format is None:
-                return _sync_error(400, f"Unsupported glossary format of {part.filename!r}.")
-            try:
-                parsed = parse_glossary(await part.read(), file_format.format, name=part.filename or "glossary")
-            except GlossaryError as exc:
-                return _sync_error(400, exc.message)
-            if parsed.applies_to(source_language, target):
-                glossary = parsed if glossary is None else glossary.merged_with(parsed)
-
-        def engine(segments: Any) -> list[str]:
-            return service.engine.translate(
-                segments, source_language=source_language, target_language=target, glossary=glossary
-            )
-
-        try:
-            rewrite = await asyncio.to_thread(handler.rewrite, data, engine)
-        except NoTranslatableTextError:
-            return _sync_error(400, "The document does not have any translatable text.")
-        except DocumentFormatError as exc:
-            return _sync_error(400, exc.message)
-        return Response(
-            rewrite.content,
-            media_type="application/octet-stream",
-            headers={
-                "X-Metered-Usage": str(rewrite.characters),
-                "Access-Control-Expose-Headers": "X-RequestId,x-ms-request-id,X-RequestId-Forwarded,X-Metered-Usage",
-            },
-        )
-
-    app.add_api_route("/translator/document:translate", translate_document, methods=["POST"])

@@ -3,6 +3,7 @@ and `stack up|down|status` (Azurite and the service in the background)."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from pydantic import SecretStr
 
 from doctranslate.cli import reports_errors
+from doctranslate.errors import ConfigurationError
 from doctranslate.local.faults import FaultPlan
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.local.stack import StackInfo, default_home, stack_down, stack_up
@@ -23,8 +25,16 @@ def local_service(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 5300,
     key: Annotated[
-        str | None, typer.Option(envvar="DOCTRANSLATE_LOCAL_KEY", help="Key clients must send (none: open).")
+        str | None,
+        typer.Option(envvar="DOCTRANSLATE_LOCAL_KEY", help="Key clients must send (default: one made up and printed)."),
     ] = None,
+    open_: Annotated[
+        bool,
+        typer.Option(
+            "--open",
+            help="No key: on loopback only, for requests to a loopback name with JSON bodies (no web page can).",
+        ),
+    ] = False,
     state_dir: Annotated[
         Path | None, typer.Option(help="Keep batches here (SQLite) so a restart loses none; default: memory.")
     ] = None,
@@ -32,7 +42,10 @@ def local_service(
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Documents translated at once.")] = 4,
     allow_storage_host: Annotated[
         list[str] | None,
-        typer.Option(help="Storage hosts the service may contact (repeatable; default: loopback and Azure blob)."),
+        typer.Option(
+            help="Storage the service may contact: host:port, or a host pattern for https on 443 (repeatable; "
+            "default: *.blob.core.windows.net and Azurite's 127.0.0.1:10000)."
+        ),
     ] = None,
     access_log: Annotated[
         bool, typer.Option("--access-log", help="Log every request (method, path, status), e.g. to count polls.")
@@ -42,6 +55,11 @@ def local_service(
     from doctranslate.local.app import LocalServiceConfig  # the service's web stack: only for this command
     from doctranslate.local.server import serve
 
+    if open_ and key:
+        raise ConfigurationError("--open and --key exclude each other: a service either checks a key or has none")
+    if not open_ and not key:
+        key = secrets.token_urlsafe(24)
+        typer.echo(f"no --key given: clients must send the header Ocp-Apim-Subscription-Key: {key}", err=True)
     config = LocalServiceConfig(
         key=SecretStr(key) if key else None,
         state_dir=state_dir,

@@ -23,13 +23,15 @@ from doctranslate.errors import (
     NoTranslatableTextError,
     StorageError,
 )
-from doctranslate.formats.glossaries import GlossaryTerms, parse_glossary
+from doctranslate.formats.base import DocumentHandler, Rewrite, SegmentTranslator
+from doctranslate.formats.glossaries import MAX_GLOSSARY_BYTES, GlossaryTerms, parse_glossary
 from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import TranslationEngine
 from doctranslate.local.faults import FaultPlan
 from doctranslate.local.presenter import service_error
-from doctranslate.local.sas_storage import BRIEF, DEFAULT_ALLOWED_HOSTS, SasContainer
+from doctranslate.local.sas_storage import BRIEF, DEFAULT_ALLOWED_HOSTS, BlobTooLarge, ListingTooLong, SasContainer
 from doctranslate.local.state import DocumentRow, NewDocument, StateStore
+from doctranslate.pipeline.limits import MAX_BATCH_DOCUMENTS, MAX_DOCUMENT_BYTES
 from doctranslate.storage.locations import SasLocation
 from doctranslate.wire.catalogue import document_format_for, glossary_format_named
 from doctranslate.wire.requests import BatchRequest, StartTranslationDetails, StorageType, TargetInput
@@ -161,6 +163,11 @@ class JobRunner:
                     )
         if not documents:
             raise ValidationFailure("NoDocumentsFound", "No translatable documents were found in the source location.")
+        sources = {(d.input_index, d.source_name) for d in documents}
+        if len(sources) > MAX_BATCH_DOCUMENTS:
+            raise ValidationFailure(
+                "MaxDocumentsExceeded", f"The batch holds {len(sources):,} documents; at most {MAX_BATCH_DOCUMENTS:,}."
+            )
         return documents
 
     async def _source_names(self, batch: BatchRequest, readable: set[str]) -> tuple[list[str], SasLocation]:
@@ -176,11 +183,19 @@ class JobRunner:
                 return [location.blob_name], location
             prefix = location.folder_prefix + ((batch.source.filter.prefix or "") if batch.source.filter else "")
             suffix = (batch.source.filter.suffix or "") if batch.source.filter else ""
-            blobs = await container.list_blobs(prefix)
-            names = [b.name for b in blobs if b.name.endswith(suffix) and document_format_for(b.name)]
+            blobs = await container.list_blobs(
+                prefix,
+                keep=lambda name: name.endswith(suffix) and document_format_for(name) is not None,
+                most=MAX_BATCH_DOCUMENTS,
+            )
+            names = [b.name for b in blobs]
             if names:
                 await container.check_readable(names[0])
             return names, location
+        except ListingTooLong as exc:
+            raise ValidationFailure(
+                "MaxDocumentsExceeded", f"The source is over the limits of a batch ({exc}); select fewer documents."
+            ) from None
         except (ValueError, StorageError, httpx.HTTPError):
             raise ValidationFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
 
@@ -222,6 +237,11 @@ class JobRunner:
             except DocumentFailure as failure:
                 self.store.update_document(document.id, Status.FAILED, progress=0.0, characters=0, error=failure.error)
                 return
+            except Exception:  # a bug of ours: this document fails, the batch and its other documents go on
+                logger.exception("document %s of batch %s failed inside the local service", document.id, batch_id)
+                internal = DocumentFailure("InternalServerError", "Internal Server Error.", "InternalServerError")
+                self.store.update_document(document.id, Status.FAILED, progress=0.0, characters=0, error=internal.error)
+                return
             self.store.update_document(document.id, Status.SUCCEEDED, progress=1.0, characters=characters, written=True)
 
     async def _translate(
@@ -250,10 +270,7 @@ class JobRunner:
                 "UnsupportedDocumentFormat",
                 f"The local service cannot rewrite {document.source_name.rsplit('.', 1)[-1]} documents yet.",
             )
-        try:
-            data = await source.read(document.source_name)
-        except StorageError:
-            raise DocumentFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
+        data = await _read_source(source, document.source_name)
         key = (document.input_index, document.target_index)
         if key not in glossaries:
             glossaries[key] = await self._glossary(target, batch.source.language)
@@ -264,12 +281,7 @@ class JobRunner:
                 segments, source_language=batch.source.language, target_language=target.language, glossary=glossary
             )
 
-        try:
-            rewrite = await asyncio.to_thread(handler.rewrite, data, engine)
-        except NoTranslatableTextError:
-            raise DocumentFailure("NoTranslatableText", "The document does not have any translatable text.") from None
-        except DocumentFormatError as exc:
-            raise DocumentFailure("InvalidDocument", exc.message) from None
+        rewrite = await _rewrite(handler, data, engine)
         content_type = mimetypes.guess_type(document.source_name)[0] or "application/octet-stream"
         metadata = {WRITER_METADATA: document.id, CHARACTERS_METADATA: str(rewrite.characters)}
         try:
@@ -315,7 +327,11 @@ class JobRunner:
             try:
                 location = SasLocation.parse(url, is_blob=True)
                 assert location.blob_name is not None
-                data = await SasContainer(location, self.http, self.allowed_hosts).read(location.blob_name)
+                container = SasContainer(location, self.http, self.allowed_hosts)
+                data = await container.read(location.blob_name, most=MAX_GLOSSARY_BYTES)
+            except BlobTooLarge:
+                message = f"The glossary is larger than {MAX_GLOSSARY_BYTES // 1024 // 1024} MB, the service's limit."
+                raise DocumentFailure("InvalidGlossary", message) from None
             except (ValueError, StorageError, httpx.HTTPError):
                 raise DocumentFailure(
                     "InvalidGlossary", "Cannot access the glossary with the current permissions."
@@ -330,3 +346,26 @@ class JobRunner:
             if glossary.applies_to(source_language, target.language):
                 merged = glossary if merged is None else merged.merged_with(glossary)
         return merged
+
+
+async def _read_source(source: SasContainer, name: str) -> bytes:
+    try:
+        return await source.read(name, most=MAX_DOCUMENT_BYTES)
+    except StorageError:
+        raise DocumentFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
+    except BlobTooLarge:
+        message = f"The document is larger than {MAX_DOCUMENT_BYTES // 1024 // 1024} MB, the service's limit."
+        raise DocumentFailure("DocumentSizeExceeded", message) from None
+
+
+async def _rewrite(handler: DocumentHandler, data: bytes, engine: SegmentTranslator) -> Rewrite:
+    """The document translated, or the per-document failure that says why it cannot be."""
+    try:
+        return await asyncio.to_thread(handler.rewrite, data, engine)
+    except NoTranslatableTextError:
+        raise DocumentFailure("NoTranslatableText", "The document does not have any translatable text.") from None
+    except DocumentFormatError as exc:
+        raise DocumentFailure("InvalidDocument", exc.message) from None
+    except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:  # content no reader of ours expected
+        logger.warning("a document could not be read: %s", type(exc).__name__)
+        raise DocumentFailure("InvalidDocument", "The document could not be read; it may be corrupt.") from None

@@ -9,6 +9,7 @@ Works for Azure (`https://acct.blob.core.windows.net/container`) and path-style 
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -19,6 +20,8 @@ from doctranslate.errors import RetryExhaustedError, StorageError
 from doctranslate.http.call import Call, body_bytes, ignore_body
 from doctranslate.http.retry import RetryPolicy
 from doctranslate.http.sending import send_async
+from doctranslate.local.limits import MAX_LISTING_PAGES
+from doctranslate.settings import is_loopback_host
 from doctranslate.storage.blobs import BlobInfo
 from doctranslate.storage.locations import SasLocation
 from doctranslate.storage.rest import VERSION_HEADER, storage_error
@@ -31,13 +34,39 @@ PATIENT: Final = RetryPolicy(max_attempts=6, backoff_seconds=0.5, backoff_max_se
 BRIEF: Final = RetryPolicy(max_attempts=2, backoff_seconds=0.25, backoff_max_seconds=0.5)
 
 
-DEFAULT_ALLOWED_HOSTS: Final = ("127.0.0.1", "localhost", "::1", "*.blob.core.windows.net")
+DEFAULT_ALLOWED_HOSTS: Final = ("*.blob.core.windows.net", "127.0.0.1:10000", "localhost:10000")
+"""Azure blob endpoints over https, and Azurite's default blob port on loopback; `local-service
+--allow-storage-host` replaces them (the stack names its own Azurite's port)."""
 
 
 def host_allowed(url: str, allowed: tuple[str, ...]) -> bool:
-    """Whether the service may contact this URL's host at all (patterns like `*.blob.core.windows.net`)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(fnmatch.fnmatchcase(host, pattern.lower()) for pattern in allowed)
+    """Whether the service may contact this URL: its host matches an entry (`*.blob.core.windows.net`, or
+    `host:port`), on the entry's port (443 when it names none), over https, or over http to a loopback host
+    whose port the entry names. URLs come from callers; nothing else on this machine or its network is
+    reached for them: not another port of an allowed host, not a service behind a plain-http port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme, 0)
+    except ValueError:  # a port that is not a number
+        return False
+    for entry in allowed:
+        pattern, named_port = _split_entry(entry)
+        if not fnmatch.fnmatchcase(host, pattern.lower()):
+            continue
+        if named_port is None and parts.scheme == "https" and port == 443:
+            return True
+        if port == named_port and (parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))):
+            return True
+    return False
+
+
+def _split_entry(entry: str) -> tuple[str, int | None]:
+    """`host`, `host:port` or `[v6 address]:port` apart; a bare IPv6 address (`::1`) names no port."""
+    host, colon, port = entry.rpartition(":")
+    if colon and port.isdigit() and (":" not in host or host.startswith("[")):
+        return host.strip("[]"), int(port)
+    return entry.strip("[]"), None
 
 
 class SasContainer:
@@ -55,8 +84,12 @@ class SasContainer:
         retry: RetryPolicy = PATIENT,
     ) -> None:
         if not host_allowed(location.container_url, allowed_hosts):
-            host = urlsplit(location.container_url).hostname
-            raise StorageError(f"contacting {host} failed: host not allowed", status_code=403, code="HostNotAllowed")
+            where = urlsplit(location.container_url).netloc
+            raise StorageError(
+                f"contacting {where} failed: not an allowed storage host and port",
+                status_code=403,
+                code="HostNotAllowed",
+            )
         self.location = location
         self._http = http
         self._retry = retry
@@ -73,10 +106,19 @@ class SasContainer:
         own = "&".join(f"{k}={quote(v, safe='')}" for k, v in extra.items())
         return "&".join(part for part in (own, self.location.sas) if part)
 
-    async def list_blobs(self, prefix: str = "", *, metadata: bool = False) -> list[BlobInfo]:
+    async def list_blobs(
+        self,
+        prefix: str = "",
+        *,
+        metadata: bool = False,
+        keep: Callable[[str], bool] = lambda name: True,
+        most: int = 0,
+    ) -> list[BlobInfo]:
+        """The blobs under `prefix` that `keep` accepts; more than `most` of them (0: no bound), or more than
+        `MAX_LISTING_PAGES` pages, is a `ListingTooLong`: a listing that never ends must not fill memory."""
         items: list[BlobInfo] = []
         marker = ""
-        while True:
+        for _ in range(MAX_LISTING_PAGES):
             params = {"restype": "container", "comp": "list", "maxresults": "5000"}
             if prefix:
                 params["prefix"] = prefix
@@ -87,6 +129,10 @@ class SasContainer:
             url = f"{self.location.container_url}?{self._query(params)}"
             root = await self._send(Call("GET", url, _xml, headers=VERSION_HEADER), "listing the container")
             for blob in root.iter("Blob"):
+                if not keep(blob.findtext("Name") or ""):
+                    continue
+                if most and len(items) == most:
+                    raise ListingTooLong(f"the listing holds more than {most:,} documents")
                 properties = blob.find("Properties")
                 length = properties.findtext("Content-Length") if properties is not None else None
                 meta = blob.find("Metadata")
@@ -100,6 +146,7 @@ class SasContainer:
             marker = root.findtext("NextMarker") or ""
             if not marker:
                 return items
+        raise ListingTooLong(f"the listing goes on for more than {MAX_LISTING_PAGES} pages")
 
     async def check_listable(self) -> None:
         """One cheap list request: proves the SAS grants `l` on this container."""
@@ -112,9 +159,20 @@ class SasContainer:
         url = self.location.blob_url(name, with_sas=True)
         await self._send(Call("HEAD", url, ignore_body, headers=VERSION_HEADER), f"reading {name}")
 
-    async def read(self, name: str) -> bytes:
+    async def read(self, name: str, *, most: int) -> bytes:
+        """The blob's content, if it is at most `most` bytes (else `BlobTooLarge`): asked for as a range of
+        `most + 1` bytes, so a blob of any size costs at most that much memory."""
         url = self.location.blob_url(name, with_sas=True)
-        return await self._send(Call("GET", url, body_bytes, headers=VERSION_HEADER), f"reading {name}")
+        headers = {**VERSION_HEADER, "x-ms-range": f"bytes=0-{most}"}
+        try:
+            data = await self._send(Call("GET", url, body_bytes, headers=headers), f"reading {name}")
+        except StorageError as exc:
+            if exc.status_code == 416:  # no byte in the range: the blob is empty
+                return b""
+            raise
+        if len(data) > most:
+            raise BlobTooLarge(f"{name} is larger than {most:,} bytes")
+        return data
 
     async def create(self, name: str, data: bytes, *, content_type: str, metadata: dict[str, str]) -> None:
         """Write a new blob; never overwrite (If-None-Match: *), as the real service never does."""
@@ -127,6 +185,14 @@ class SasContainer:
         }
         url = self.location.blob_url(name, with_sas=True)
         await self._send(Call("PUT", url, ignore_body, content=data, headers=headers), f"creating {name}")
+
+
+class ListingTooLong(Exception):
+    """A source listing over the service's limits."""
+
+
+class BlobTooLarge(Exception):
+    """A blob over the size the service reads."""
 
 
 def _xml(response: httpx.Response) -> Any:

@@ -24,6 +24,7 @@ from typing import Final
 import httpx
 
 from doctranslate.errors import ConfigurationError, DocTranslateError, StackError
+from doctranslate.storage.atomic import write_atomically
 
 AZURITE_ACCOUNT: Final = "devstoreaccount1"
 # Azurite's fixed, publicly documented development key: not a secret.
@@ -210,9 +211,9 @@ class StackInfo:
         }
 
     def save(self) -> None:
-        path = Path(self.home) / "stack.json"
-        path.write_text(json.dumps(asdict(self), indent=2))
-        path.chmod(0o600)  # it holds the local service's key
+        # It holds the local service's key: written whole as a new file of mode 600 (mkstemp), never readable
+        # by others, not even for the moment between a write and a chmod.
+        write_atomically(Path(self.home) / "stack.json", json.dumps(asdict(self), indent=2).encode())
 
     @classmethod
     def load(cls, home: Path) -> StackInfo | None:
@@ -243,7 +244,13 @@ def stack_up(home: Path | None = None) -> StackInfo:
     azurite = start_azurite(port=free_port(), log=home / "azurite.log", data_dir=home / "azurite")
     key = secrets.token_hex(16)
     try:
-        service = start_local_service(port=free_port(), key=key, log=home / "service.log", state_dir=home / "service")
+        service = start_local_service(
+            port=free_port(),
+            key=key,
+            log=home / "service.log",
+            state_dir=home / "service",
+            allowed_storage_hosts=(f"127.0.0.1:{azurite.port}",),
+        )
     except DocTranslateError:
         azurite.stop()
         raise

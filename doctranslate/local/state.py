@@ -7,6 +7,7 @@ batch and document in a state it really reached; the job runner resumes from the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Mapping
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from doctranslate.redaction import redact_text
 from doctranslate.wire.status import Status
 
 _SCHEMA = """
@@ -151,8 +153,11 @@ class StateStore:
     """Thread-safe access to the SQLite file (`:memory:` for a throwaway service)."""
 
     def __init__(self, path: Path | str) -> None:
-        if isinstance(path, Path):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(path, Path):  # the file holds running batches' SAS tokens: the owner's alone, from creation
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                os.close(os.open(name, os.O_CREAT | os.O_WRONLY, 0o600))
+                os.chmod(name, 0o600)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.Lock()
@@ -225,11 +230,16 @@ class StateStore:
         return [row["id"] for row in rows]
 
     def set_batch_status(self, batch_id: str, status: Status, error: dict[str, Any] | None = None) -> None:
+        """A finished batch's SAS tokens are needed no more: its stored request keeps them redacted."""
         with self._transaction() as db:
             db.execute(
                 "UPDATE batches SET status = ?, error = ?, last_action = ? WHERE id = ?",
                 (status.value, json.dumps(error) if error else None, utc_now().isoformat(), batch_id),
             )
+            if status.is_terminal:
+                row = db.execute("SELECT request FROM batches WHERE id = ?", (batch_id,)).fetchone()
+                if row is not None:
+                    db.execute("UPDATE batches SET request = ? WHERE id = ?", (redact_text(row["request"]), batch_id))
 
     def request_cancel(self, batch_id: str) -> None:
         with self._transaction() as db:

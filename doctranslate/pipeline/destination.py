@@ -14,14 +14,19 @@ same `--out` resumes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
 from doctranslate.errors import BadInputError
 from doctranslate.pipeline.existing import Pair
+from doctranslate.pipeline.scan import SourceDocument
 from doctranslate.storage.locations import StorageLocation, is_storage_spec
 from doctranslate.storage.names import report_blob_name, under
+
+MAX_LOCAL_NAME_BYTES: Final = 200
+"""A file name's longest part we write locally: 255 bytes, less what `write_atomically`'s temporary name adds."""
 
 
 class Destination(BaseModel):
@@ -68,6 +73,28 @@ class Destination(BaseModel):
         if self.download_dir:
             return f"{Path(self.download_dir) / '<language>'}/..."
         return f"az://{self.container}/{under(self.root, '<language>/...')}"
+
+    def unwritable(self, documents: Sequence[SourceDocument]) -> dict[str, str]:
+        """Documents whose translation could not be written under the local folder, with why: a name segment
+        too long for the file system (with the temporary name's additions), or a name that is a file beside a
+        folder of the same name (`a.txt` and `a.txt/b.txt`, both fine as blobs). Nothing when kept in storage."""
+        if self.download_dir is None:
+            return {}
+        folders = {parent for d in documents for parent in PurePosixPath(d.relative_path).parents}
+        reasons: dict[str, str] = {}
+        for document in documents:
+            path = PurePosixPath(document.relative_path)
+            if any(len(part.encode()) > MAX_LOCAL_NAME_BYTES for part in path.parts):
+                reasons[document.relative_path] = (
+                    f"a part of the name is over {MAX_LOCAL_NAME_BYTES} bytes, too long for a local file; "
+                    "translate it with --out az://<container>/<prefix>"
+                )
+            elif path in folders:
+                reasons[document.relative_path] = (
+                    "a folder of the same name holds other documents, so it cannot be a local file too; "
+                    "translate it with --out az://<container>/<prefix>"
+                )
+        return reasons
 
     def check_apart_from(self, sources: Sequence[StorageLocation]) -> None:
         """Outputs inside a storage source would be translated again by the next run of the same source."""

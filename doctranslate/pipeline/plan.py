@@ -178,6 +178,7 @@ def plan_run(
     id recorded for a batch key, if any (`journal.SubmissionJournal.submitted`); `listing`: the account, for
     sources already in storage (`az://container/prefix`), which are planned from their listing alone."""
     found, folders = _scan_sources(request, listing, limits, destination)
+    found = found.without(destination.unwritable(found.documents))
     if not request.empty_ok:
         _require_documents(request, found)
     glossaries = select_glossaries(request.glossaries, request.languages, listing)

@@ -9,6 +9,7 @@ into an earlier report are done here, so every flow reports the same way.
 from __future__ import annotations
 
 import glob
+import html
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -142,21 +143,24 @@ def render_markdown(report: RunReport) -> str:
     ]
     if report.failures:
         lines += ["## Failed", "", "| source | language | error | what to do |", "|---|---|---|---|"]
-        lines += [
-            f"| {d.source} | {d.language} | {d.error or d.status} | {d.hint or d.message or ''} |"
-            for d in report.failures
-        ]
+        lines += [_row(d.source, d.language, d.error or d.status, d.hint or d.message or "") for d in report.failures]
         lines.append("")
     if report.skipped_files:
         lines += ["## Not submitted", "", "| file | reason |", "|---|---|"]
-        lines += [f"| {f.source} | {f.reason} |" for f in report.skipped_files]
+        lines += [_row(f.source, f.reason) for f in report.skipped_files]
         lines.append("")
     lines += ["## Documents", "", "| source | language | status | output | characters |", "|---|---|---|---|---|"]
-    lines += [
-        f"| {d.source} | {d.language} | {d.status} | {d.output or ''} | {d.characters_charged} |"
-        for d in report.documents
-    ]
+    lines += [_row(d.source, d.language, d.status, d.output or "", d.characters_charged) for d in report.documents]
     return "\n".join(lines) + "\n"
+
+
+def _row(*cells: object) -> str:
+    """A table row whose cells cannot break out of it: file names and the service's messages are not ours, and
+    a `|`, a line break or markup in one must not add a column, a heading or a script to report.md."""
+    escaped = (
+        html.escape(" ".join(str(cell).split()), quote=False).replace("|", "\\|").replace("`", "\\`") for cell in cells
+    )
+    return "| " + " | ".join(escaped) + " |"
 
 
 def write_report(report: RunReport, out_dir: Path) -> tuple[Path, Path]:

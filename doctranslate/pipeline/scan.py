@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Final, Protocol
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from doctranslate.errors import BadInputError
 from doctranslate.pipeline.limits import Limits
 from doctranslate.storage.blobs import BlobInfo
-from doctranslate.storage.locations import StorageLocation
+from doctranslate.storage.locations import StorageLocation, blob_name_problem
 from doctranslate.wire.catalogue import document_format_for
 
 _READ_CHUNK: Final = 1024 * 1024
@@ -67,6 +67,13 @@ class SkippedDocument(BaseModel):
 class Scan(BaseModel):
     documents: list[SourceDocument] = Field(default_factory=list)
     skipped: list[SkippedDocument] = Field(default_factory=list)
+
+    def without(self, reasons: Mapping[str, str]) -> Scan:
+        """The scan with the documents named in `reasons` moved to the skipped ones, each with its reason."""
+        return Scan(
+            documents=[d for d in self.documents if d.relative_path not in reasons],
+            skipped=self.skipped + [SkippedDocument(relative_path=p, reason=r) for p, r in reasons.items()],
+        )
 
     def merged(self, other: Scan) -> Scan:
         """Both scans; a document whose relative path another source already has is skipped (outputs collide)."""
@@ -178,6 +185,9 @@ def scan_blobs(
 
 
 def _blob_preflight(blob: BlobInfo, limits: Limits) -> str | None:
+    named = blob_name_problem(blob.name)
+    if named is not None:
+        return f"{named}; it is left alone"
     if document_format_for(blob.name) is None:
         return f"unsupported file type {PurePosixPath(blob.name).suffix or '(no extension)'}; the service would skip it"
     return _size_problem(blob.size, limits)

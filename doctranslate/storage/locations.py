@@ -90,12 +90,30 @@ class StorageLocation:
 
     @classmethod
     def _checked(cls, container: str, prefix: str, spec: str) -> StorageLocation:
-        if not _CONTAINER_NAME.fullmatch(container):
+        if not is_container_name(container):
             raise ValueError(f"{spec}: {container!r} is not a container name (3-63 lowercase letters, digits, dashes)")
         return cls(container, prefix)
 
     def __str__(self) -> str:
         return f"az://{self.container}/{self.prefix}"
+
+
+def is_container_name(name: str) -> bool:
+    """Azure's rule: 3-63 lowercase letters, digits and single dashes, a letter or digit at both ends."""
+    return bool(_CONTAINER_NAME.fullmatch(name))
+
+
+def blob_name_problem(name: str) -> str | None:
+    """Why `name` (from an event or a listing) is no blob name to act on, or None. Azure allows 1-1,024
+    characters; we also refuse control characters and `.`/`..` segments, which no real upload needs and
+    which would climb out of any folder the name were ever joined to."""
+    if not 1 <= len(name) <= MAX_BLOB_NAME:
+        return f"a blob name has 1 to {MAX_BLOB_NAME:,} characters, this one {len(name):,}"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return "the blob name holds a control character"
+    if any(part in (".", "..") for part in name.split("/")):
+        return "the blob name has a '.' or '..' segment"
+    return None
 
 
 def is_storage_spec(spec: str) -> bool:
@@ -104,3 +122,4 @@ def is_storage_spec(spec: str) -> bool:
 
 
 _CONTAINER_NAME: Final = re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")
+MAX_BLOB_NAME: Final = 1024

@@ -132,6 +132,7 @@ def pipeline(
         "log": tmp_path / "service.log",
         "state_dir": tmp_path / "service",
         "extra_env": faults,
+        "storage_port": azurite.port,
     }
     service = start_service(**options)
     work = tmp_path / "work"

@@ -74,6 +74,8 @@ def test_storage_restarted_during_staging_and_during_gathering(pipeline: Pipelin
     port = free_port()
     azurite = start_azurite(port=port, log=tmp_path / "azurite-1.log", data_dir=data)
     pipeline.env["DOCTRANSLATE_STORAGE_CONNECTION_STRING"] = connection_string(port)
+    pipeline.service_options["storage_port"] = port  # the service reaches only the storage it is told of
+    pipeline.restart_service(kill=False)
     count = 400
     write_documents(pipeline.work / "src", count)
 

@@ -116,13 +116,13 @@ def test_cloud_events_abuse_protection_handshake(relay: httpx.Client) -> None:
 
 @pytest.mark.parametrize("query", ["", "?code=", "?code=guess", f"?code={SECRET}x"])
 def test_deliveries_without_the_secret_are_refused(relay: httpx.Client, query: str) -> None:
-    answer = relay.post(f"/eventgrid{query}", json=[blob_created("c", "a.txt")])
+    answer = relay.post(f"/eventgrid{query}", json=[blob_created("docs", "a.txt")])
     assert answer.status_code == 401
     assert "?code= secret" in answer.json()["error"]
 
 
 def test_unknown_event_types_and_bad_bodies_get_a_clear_400(relay: httpx.Client) -> None:
-    deleted = {**blob_created("c", "a.txt"), "eventType": "Microsoft.Storage.BlobDeleted"}
+    deleted = {**blob_created("docs", "a.txt"), "eventType": "Microsoft.Storage.BlobDeleted"}
     answer = relay.post(f"/eventgrid?code={SECRET}", json=[deleted])
     assert answer.status_code == 400
     assert answer.json()["error"] == (
@@ -130,10 +130,33 @@ def test_unknown_event_types_and_bad_bodies_get_a_clear_400(relay: httpx.Client)
         "Microsoft.Storage.BlobCreated"
     )
     assert relay.post(f"/eventgrid?code={SECRET}", content=b"{not json").status_code == 400
-    not_a_blob = {**blob_created("c", "a.txt"), "subject": "/queueServices/default/queues/q"}
+    not_a_blob = {**blob_created("docs", "a.txt"), "subject": "/queueServices/default/queues/q"}
     answer = relay.post(f"/eventgrid?code={SECRET}", json=[not_a_blob])
     assert answer.status_code == 400 and "is not a blob's" in answer.json()["error"]
     assert relay.post(f"/eventgrid?code={SECRET}", content=b"[" + b" " * 2_000_000 + b"]").status_code == 413
+
+
+def test_names_against_azures_rules_are_refused_one_by_one_and_never_posted(
+    relay: httpx.Client, prefect_server: PrefectServer
+) -> None:
+    container = f"incoming-{uuid.uuid4().hex[:8]}"
+    hostile = [
+        blob_created("../../../../tmp/pwn", "a.txt"),
+        blob_created(container, "../../etc/passwd.txt"),
+        blob_created(container, "x" * 1025),
+    ]
+
+    answer = relay.post(f"/eventgrid?code={SECRET}", json=[*hostile, blob_created(container, "fine.txt")])
+
+    assert answer.status_code == 200, "a retry would change nothing: Event Grid must not redeliver them"
+    body = answer.json()
+    assert body["relayed"] == 1
+    assert [reason.split(":")[0] for reason in body["refused"]] == ["event 0", "event 1", "event 2"]
+    assert "is not a container name" in body["refused"][0]
+    assert "'..' segment" in body["refused"][1]
+    assert "1 to 1,024 characters" in body["refused"][2]
+    (event,) = prefect_events_for(prefect_server, container, expected=1)
+    assert event["resource"]["azure.storage.blob"] == "fine.txt"
 
 
 def test_blob_arrivals_become_one_prefect_event_each_even_when_redelivered(
@@ -144,7 +167,7 @@ def test_blob_arrivals_become_one_prefect_event_each_even_when_redelivered(
 
     assert relay.post(f"/eventgrid?code={SECRET}", json=[first, second]).json()["relayed"] == 2
     again = relay.post(f"/eventgrid?code={SECRET}", json=[first])  # Event Grid redelivers at least once
-    assert again.json() == {"relayed": 0, "duplicates": 1, "ignored_types": []}
+    assert again.json() == {"relayed": 0, "duplicates": 1, "ignored_types": [], "refused": []}
 
     events = prefect_events_for(prefect_server, container, expected=2)
     assert sorted(e["resource"]["azure.storage.blob"] for e in events) == ["contracts/a b.docx", "contracts/c.pdf"]
@@ -176,7 +199,7 @@ def test_cloud_events_schema_is_accepted(relay: httpx.Client, prefect_server: Pr
 def test_prefect_unreachable_answers_503_so_event_grid_retries() -> None:
     sink = PrefectEventSink(f"http://127.0.0.1:{free_port()}/api", retry=RetryPolicy(max_attempts=1))
     with serving(create_relay_app(sink, SecretStr(SECRET))) as relay:
-        delivery = [blob_created("c", "a.txt")]
+        delivery = [blob_created("docs", "a.txt")]
         assert relay.post(f"/eventgrid?code={SECRET}", json=delivery).status_code == 503
         # Not remembered as relayed (that would make the retry a "duplicate"): it is tried again.
         assert relay.post(f"/eventgrid?code={SECRET}", json=delivery).status_code == 503

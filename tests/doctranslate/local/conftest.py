@@ -14,9 +14,9 @@ from doctranslate.local.stack import ManagedProcess, free_port, start_local_serv
 from tests.support.storage import Storage
 
 
-def start_service(**options: Any) -> ManagedProcess:
-    """The local service as tests run it: it may contact storage on loopback only, never the network."""
-    return start_local_service(allowed_storage_hosts=("127.0.0.1",), **options)
+def start_service(storage_port: int, **options: Any) -> ManagedProcess:
+    """The local service as tests run it: it may contact the test Azurite's blob port only, never the network."""
+    return start_local_service(allowed_storage_hosts=(f"127.0.0.1:{storage_port}",), **options)
 
 
 @dataclass
@@ -35,7 +35,7 @@ class LocalStack:
 def stack(azurite: ManagedProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     home = tmp_path_factory.mktemp("service")
     key = secrets.token_hex(8)
-    service = start_service(port=free_port(), key=key, log=home / "service.log", state_dir=home / "state")
+    service = start_service(azurite.port, port=free_port(), key=key, log=home / "service.log", state_dir=home / "state")
     yield LocalStack(azurite, service, key, Storage(azurite.port))
     service.stop()
 

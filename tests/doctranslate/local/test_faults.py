@@ -57,7 +57,9 @@ def test_a_run_completes_through_throttling_bursts_latency_and_stale_reads(
         "DOCTRANSLATE_FAULT_STALE_SECONDS": "0.5",
         "DOCTRANSLATE_FAULT_SEED": "7",
     }
-    service = start_service(port=free_port(), key="k", log=tmp_path / "log", state_dir=None, extra_env=faults)
+    service = start_service(
+        azurite.port, port=free_port(), key="k", log=tmp_path / "log", state_dir=None, extra_env=faults
+    )
     storage = Storage(azurite.port)
     files = {f"doc-{i}.txt": f"Paragraph {i}.".encode() for i in range(20)}
     try:
@@ -77,7 +79,9 @@ def test_a_run_completes_through_throttling_bursts_latency_and_stale_reads(
 
 def test_injected_document_failures_are_reported_per_document(azurite: ManagedProcess, tmp_path: Path) -> None:
     env = {"DOCTRANSLATE_FAULT_FAIL_DOCUMENTS": "bad-*"}
-    service = start_service(port=free_port(), key="k", log=tmp_path / "log", state_dir=None, extra_env=env)
+    service = start_service(
+        azurite.port, port=free_port(), key="k", log=tmp_path / "log", state_dir=None, extra_env=env
+    )
     storage = Storage(azurite.port)
     try:
         with client(service.port, "k") as translator:

@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from doctranslate.local.app import MAX_BODY_BYTES, MAX_SYNC_DOCUMENT_BYTES
+from doctranslate.local.app import MAX_BODY_BYTES
+from doctranslate.local.sync_route import MAX_SYNC_DOCUMENT_BYTES
 from tests.doctranslate.local.conftest import LocalStack
 
 pytestmark = pytest.mark.e2e

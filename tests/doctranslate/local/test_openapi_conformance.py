@@ -42,7 +42,7 @@ class Fuzzed:
 def fuzzed_service(azurite: ManagedProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
     """A service holding one finished batch, so fuzzed reads also reach the success paths."""
     home: Path = tmp_path_factory.mktemp("fuzzed")
-    service = start_service(port=free_port(), key=KEY, log=home / "log", state_dir=home / "s")
+    service = start_service(azurite.port, port=free_port(), key=KEY, log=home / "log", state_dir=home / "s")
     storage = Storage(azurite.port)
     source, target = storage.new_container("src"), storage.new_container("out")
     storage.upload(source, {"a.txt": b"Fuzz me.", "b.txt": b"Me too."})

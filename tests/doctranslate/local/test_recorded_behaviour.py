@@ -31,7 +31,9 @@ def slow_service(azurite: ManagedProcess, tmp_path_factory: pytest.TempPathFacto
     """A service that lingers in each phase, so polling sees NotStarted and Running as the recordings did."""
     home = tmp_path_factory.mktemp("slow")
     env = {"DOCTRANSLATE_FAULT_STEP_SECONDS": "0.6", "DOCTRANSLATE_FAULT_DOCUMENT_SECONDS": "0.3"}
-    service = start_service(port=free_port(), key=KEY, log=home / "log", state_dir=home / "s", extra_env=env)
+    service = start_service(
+        azurite.port, port=free_port(), key=KEY, log=home / "log", state_dir=home / "s", extra_env=env
+    )
     yield f"http://127.0.0.1:{service.port}"
     service.stop()
 

@@ -41,7 +41,7 @@ def test_sigkill_mid_job_then_restart_finishes_every_document_once(azurite: Mana
     port, key, state = free_port(), "restart-key", tmp_path / "state"
     slow = {"DOCTRANSLATE_FAULT_DOCUMENT_SECONDS": "0.4"}
     first = start_service(
-        port=port, key=key, log=tmp_path / "first.log", state_dir=state, extra_env=slow, concurrency=2
+        azurite.port, port=port, key=key, log=tmp_path / "first.log", state_dir=state, extra_env=slow, concurrency=2
     )
     details = StartTranslationDetails(
         inputs=[
@@ -59,7 +59,7 @@ def test_sigkill_mid_job_then_restart_finishes_every_document_once(azurite: Mana
         os.kill(first.pid, signal.SIGKILL)  # no chance to clean up
         written_before_restart = len(storage.names(target))
 
-        second = start_service(port=port, key=key, log=tmp_path / "second.log", state_dir=state)
+        second = start_service(azurite.port, port=port, key=key, log=tmp_path / "second.log", state_dir=state)
         try:
             final = poller.wait(timeout_seconds=60)
             documents = list(client.list_document_statuses(poller.id))

@@ -59,3 +59,16 @@ def test_outputs_under_a_source_prefix_are_refused_beside_it_they_are_not() -> N
         of("az://docs").check_apart_from([StorageLocation("docs", "")])
     of("az://docs/translated").check_apart_from([source])
     of("az://other/guides").check_apart_from([source])
+
+
+def test_names_a_local_folder_cannot_hold_are_named_and_storage_takes_them_all() -> None:
+    def document(name: str) -> SourceDocument:
+        return SourceDocument(relative_path=name, container="docs", size=1, md5="0" * 32)
+
+    found = [document("a.txt"), document("a.txt/b.txt"), document(f"{'x' * 240}.txt"), document("ok/c.txt")]
+
+    reasons = of("out").unwritable(found)
+    assert sorted(reasons) == ["a.txt", f"{'x' * 240}.txt"]
+    assert "a folder of the same name" in reasons["a.txt"]
+    assert "too long for a local file" in reasons[f"{'x' * 240}.txt"]
+    assert of("az://translated/hb").unwritable(found) == {}

@@ -100,3 +100,20 @@ def _report(request: TranslationRequest, documents: list[DocumentOutcome]) -> Ru
         estimated_characters=0,
         price_per_million=0,
     )
+
+
+def test_text_from_the_service_or_a_file_name_cannot_break_out_of_report_md() -> None:
+    """Probe: an error message with a line break, `|` and `<script>` became a heading and a broken table."""
+    hostile = DocumentOutcome(
+        source="a|b.txt",
+        language="fr",
+        status=OutcomeStatus.FAILED,
+        error="Bad|Code",
+        message="first\n# Owned\n<script>alert(1)</script>",
+    )
+    markdown = render_markdown(summarize(RunReport(documents=[hostile]), estimated_characters=0, price_per_million=0))
+
+    assert "\n# Owned" not in markdown
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    failed_row = next(line for line in markdown.splitlines() if line.startswith("| a"))
+    assert failed_row == "| a\\|b.txt | fr | Bad\\|Code | first # Owned &lt;script&gt;alert(1)&lt;/script&gt; |"

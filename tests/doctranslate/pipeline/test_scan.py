@@ -9,7 +9,9 @@ import pytest
 
 from doctranslate.errors import BadInputError
 from doctranslate.pipeline.limits import Limits
-from doctranslate.pipeline.scan import scan
+from doctranslate.pipeline.scan import scan, scan_blobs
+from doctranslate.storage.blobs import BlobInfo
+from doctranslate.storage.locations import StorageLocation
 
 
 def test_scan_preflights_and_gives_a_reason_for_every_skip(tmp_path: Path) -> None:
@@ -40,3 +42,17 @@ def test_scan_preflights_and_gives_a_reason_for_every_skip(tmp_path: Path) -> No
 def test_missing_sources_are_bad_input(tmp_path: Path) -> None:
     with pytest.raises(BadInputError, match="does not exist"):
         scan([tmp_path / "nope"])
+
+
+def test_blob_names_against_the_rules_are_skipped_with_a_reason_never_acted_on() -> None:
+    blobs = [
+        BlobInfo("docs/ok.txt", 5, {}),
+        BlobInfo("docs/../../etc/passwd.txt", 5, {}),
+        BlobInfo("docs/bell\x07.txt", 5, {}),
+    ]
+    found = scan_blobs(StorageLocation("c", "docs/"), blobs)
+
+    assert [d.relative_path for d in found.documents] == ["docs/ok.txt"]
+    reasons = {s.relative_path: s.reason for s in found.skipped}
+    assert "'..' segment" in reasons["docs/../../etc/passwd.txt"]
+    assert "control character" in reasons["docs/bell\x07.txt"]
