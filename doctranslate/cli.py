@@ -24,6 +24,8 @@ from doctranslate.errors import (
     DocTranslateError,
     describe_document_error,
 )
+from doctranslate.pipeline.glossaries import select_glossaries, terms_for
+from doctranslate.qa.check import check_folders
 from doctranslate.redaction import install_log_redaction, log_to_console
 from doctranslate.settings import load_settings
 from doctranslate.wire import Status, TranslationStatus
@@ -73,6 +75,34 @@ def config() -> None:
     settings = load_settings()
     for name, value in settings:
         typer.echo(f"{name:<28} {value}")
+
+
+@commands.command()
+@reports_errors
+def check(
+    source: Annotated[Path, typer.Argument(help="The source folder.")],
+    output: Annotated[Path, typer.Argument(help="The translations: <output>/<language>/<path under the source>.")],
+    glossary: Annotated[
+        list[str] | None, typer.Option("--glossary", help="Glossary the outputs should follow, or lang=file.")
+    ] = None,
+) -> None:
+    """QA: check every translation under OUTPUT against its source (also translations made elsewhere); exit 0
+    with no findings, 1 with findings (each named: document, language, rule, segment, what to do)."""
+    for folder, what in ((source, "source"), (output, "output")):
+        if not folder.is_dir():
+            raise BadInputError(f"{what} {folder} is not a folder", hint="give the source folder, then the output one")
+    languages = sorted(p.name for p in output.iterdir() if p.is_dir() and not p.name.startswith("."))
+    chosen = select_glossaries(glossary or [], languages) if languages else []
+    result = check_folders(source, output, {language: terms_for(chosen, language) for language in languages})
+    for finding in result.findings:
+        segment = f' "{finding.segment}"' if finding.segment else ""
+        typer.echo(
+            f"{finding.source} -> {finding.language}: {finding.rule}: {finding.detail}{segment} — {finding.hint}"
+        )
+    counts = ", ".join(f"{rule} {count}" for rule, count in result.summary.by_rule.items()) or "none"
+    typer.echo(f"checked {result.summary.documents} translation(s): {result.summary.findings} finding(s) ({counts})")
+    if result.findings:
+        raise typer.Exit(1)
 
 
 @commands.command()

@@ -26,6 +26,7 @@ from doctranslate.pipeline.report import RunReport
 from doctranslate.pipeline.request import (
     LanguageSetsRequest,
     OnExisting,
+    QaPolicy,
     TranslationRequest,
     describe_request_error,
     out_dir_of_set,
@@ -105,6 +106,10 @@ def translate(
     exclude: Annotated[list[str] | None, typer.Option(help="Leave out files matching this glob (repeatable).")] = None,
     job: Annotated[str | None, typer.Option(help="Job folder name in storage (default: source folder name).")] = None,
     budget: Annotated[float | None, typer.Option(help="Stop before submitting if the estimate is above this.")] = None,
+    qa: Annotated[
+        QaPolicy,
+        typer.Option(help="Check every translation against its source: report findings, fail on them, or not."),
+    ] = QaPolicy.WARN,
 ) -> None:
     """Translate documents with the Prefect pipeline; exit 0 if all succeeded, 1 if some failed, 2 for bad input."""
     try:
@@ -119,6 +124,7 @@ def translate(
             exclude=exclude or [],
             job=job,
             budget=budget,
+            qa=qa,
         )
     except ValidationError as exc:
         raise BadInputError(describe_request_error(exc)) from None
@@ -149,6 +155,9 @@ def _finish(report: RunReport, out: str) -> None:
         typer.echo(f"  failed: {problem}")
     for skipped in report.skipped_files:
         typer.echo(f"  not submitted: {skipped.source}: {skipped.reason}")
+    if report.qa is not None and report.qa.findings:
+        counts = ", ".join(f"{rule} {count}" for rule, count in report.qa.summary.by_rule.items())
+        typer.echo(f"QA: {report.qa.summary.findings} finding(s) ({counts}); each is listed in the report")
     if report.failures:
         raise typer.Exit(1)
 

@@ -15,7 +15,7 @@ from prefect.concurrency.asyncio import concurrency
 from doctranslate.pipeline.outcomes import BatchResult
 from doctranslate.pipeline.plan import BatchPlan
 from doctranslate.pipeline.report import RunReport, assemble_report
-from doctranslate.pipeline.request import LanguageSetsRequest, TranslationRequest
+from doctranslate.pipeline.request import LanguageSetsRequest, QaPolicy, TranslationRequest
 from doctranslate.redaction import enable_http_logging, install_log_redaction
 from doctranslate.settings import load_settings
 from doctranslate_prefect.deployments.blocks import settings_from_blocks
@@ -23,6 +23,7 @@ from doctranslate_prefect.tasks.compact import compact
 from doctranslate_prefect.tasks.follow import follow, restore
 from doctranslate_prefect.tasks.limits import BATCHES_IN_FLIGHT
 from doctranslate_prefect.tasks.plan import plan
+from doctranslate_prefect.tasks.qa import check_translations
 from doctranslate_prefect.tasks.report import publish
 from doctranslate_prefect.tasks.stage import stage
 from doctranslate_prefect.tasks.submit import submission_options, submit
@@ -60,7 +61,8 @@ async def translate_documents(request: TranslationRequest) -> RunReport:
 
     results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.to_follow))
     await restore(run_plan.already_done, destination, settings)
-    report = assemble_report(run_plan, results, price_per_million=settings.price_per_million_characters)
+    qa = await check_translations(run_plan, results, settings) if request.qa is not QaPolicy.OFF else None
+    report = assemble_report(run_plan, results, price_per_million=settings.price_per_million_characters, qa=qa)
     await publish(report, destination, settings)
     compact(destination, settings)
     return report

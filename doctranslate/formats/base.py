@@ -31,6 +31,11 @@ class DocumentHandler(Protocol):
     def rewrite(self, data: bytes, translate: SegmentTranslator) -> Rewrite: ...
 
 
+LINK: Final = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>\"']+|www\.[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+"""URLs and e-mail addresses: what a translation must keep as written."""
+PLACEHOLDER: Final = re.compile(r"\{\{\s*[\w.]+\s*\}\}|\{\d+\}|\{[A-Za-z_][\w.]*\}|%\(\w+\)[sd]|%[sdif]|\$\{[\w.]+\}")
+"""Placeholders software fills in (`{0}`, `{name}`, `{{name}}`, `%s`, `%(name)s`, `${name}`): kept as written."""
+
 _ADDRESS: Final = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*", re.IGNORECASE)
 
 

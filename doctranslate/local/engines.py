@@ -9,11 +9,12 @@ application checkable in tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final, Protocol
 
 from doctranslate.errors import ConfigurationError
-from doctranslate.formats.base import RUN_BOUNDARY
+from doctranslate.formats.base import LINK, PLACEHOLDER, RUN_BOUNDARY
 from doctranslate.formats.glossaries import GlossaryTerms
 
 _PLAIN: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -55,10 +56,23 @@ class PseudoEngine:
         # A term that spans formatting runs is written whole; its run boundaries follow it, so the other runs
         # of the paragraph keep their places.
         body = "".join(
-            piece.translate(_TO_ACCENTED) if term is None else term + RUN_BOUNDARY * piece.count(RUN_BOUNDARY)
+            _accented(piece) if term is None else term + RUN_BOUNDARY * piece.count(RUN_BOUNDARY)
             for piece, term in runs
         )
         return f"[{language}: {body} {PAD * max(1, len(text) // 3)}]"
+
+
+_KEPT: Final = re.compile(f"{LINK.pattern}|{PLACEHOLDER.pattern}", re.IGNORECASE)
+
+
+def _accented(text: str) -> str:
+    """Letters accented, as a translation changes them; links and placeholders kept, as MT keeps them."""
+    kept = [(match.start(), match.end()) for match in _KEPT.finditer(text)]
+    pieces, position = [], 0
+    for start, end in kept:
+        pieces += [text[position:start].translate(_TO_ACCENTED), text[start:end]]
+        position = end
+    return "".join(pieces) + text[position:].translate(_TO_ACCENTED)
 
 
 def unpseudo(text: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ConfigDict
 
 from doctranslate.errors import BadInputError, GlossaryError
-from doctranslate.formats.glossaries import parse_glossary
+from doctranslate.formats.glossaries import GlossaryTerms, parse_glossary
 from doctranslate.pipeline.scan import StorageReader
 from doctranslate.storage.locations import StorageLocation, is_storage_spec
 from doctranslate.wire.catalogue import glossary_format_named
@@ -126,3 +126,21 @@ def select_glossaries(
         elif reader is not None:
             selected += _in_storage(location, explicit or None, languages, reader)
     return selected
+
+
+def terms_for(
+    glossaries: Sequence[GlossaryFile], language: str, reader: StorageReader | None = None
+) -> GlossaryTerms | None:
+    """The terms the service applies for `language`, all its glossaries merged (None without any): what QA
+    checks each output against. Read again from where they are; they were checked when the run planned."""
+    merged: GlossaryTerms | None = None
+    for glossary in (g for g in glossaries if g.applies_to(language)):
+        if glossary.container is None:
+            data: bytes | None = glossary.path.read_bytes()
+        else:
+            data = reader.read_blob(glossary.container, glossary.path.as_posix()) if reader is not None else None
+        if data is None:
+            continue
+        terms = parse_glossary(data, glossary.format, name=glossary.path.name)
+        merged = terms if merged is None else merged.merged_with(terms)
+    return merged

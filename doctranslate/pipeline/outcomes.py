@@ -20,6 +20,8 @@ class OutcomeStatus(StrEnum):
     """Not submitted: already translated from the same content."""
     NOT_TRANSLATED = "NotTranslated"
     """Submitted, but the service never reported it (it skipped it silently) or left it unfinished."""
+    FAILED_QA = "FailedQA"
+    """Translated, but QA found problems in the output, and the run's QA policy is `fail`."""
 
     @classmethod
     def of(cls, status: Status) -> OutcomeStatus:

@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -22,7 +22,8 @@ from doctranslate.errors import BadInputError
 from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOutcome, OutcomeStatus
 from doctranslate.pipeline.plan import RunPlan
-from doctranslate.pipeline.request import TranslationRequest
+from doctranslate.pipeline.request import OnExisting, QaPolicy, TranslationRequest
+from doctranslate.qa.check import QaResult
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.atomic import write_atomically
 from doctranslate.storage.locations import StorageLocation, is_storage_spec
@@ -51,6 +52,7 @@ class RunReport(BaseModel):
     documents: list[DocumentOutcome] = Field(default_factory=list)
     batches: list[BatchOutcome] = Field(default_factory=list)
     skipped_files: list[SkippedFile] = Field(default_factory=list)
+    qa: QaResult | None = Field(None, description="What QA found in this run's translations (None: not checked).")
     summary: ReportSummary = Field(default_factory=ReportSummary)
 
     @property
@@ -58,8 +60,11 @@ class RunReport(BaseModel):
         return [d for d in self.documents if d.status.is_failure]
 
 
-def assemble_report(plan: RunPlan, results: Sequence[BatchResult], *, price_per_million: float) -> RunReport:
-    """The run's report: followed batches, what was already translated, and the files not submitted."""
+def assemble_report(
+    plan: RunPlan, results: Sequence[BatchResult], *, price_per_million: float, qa: QaResult | None = None
+) -> RunReport:
+    """The run's report: followed batches, what was already translated, the files not submitted, and what QA
+    found (under the `fail` policy, a translation with findings is a failure: `FailedQA`)."""
     already = [
         DocumentOutcome(
             source=pair.document.relative_path,
@@ -70,29 +75,55 @@ def assemble_report(plan: RunPlan, results: Sequence[BatchResult], *, price_per_
         )
         for pair in plan.already_done
     ]
+    documents = [outcome for _, outcomes in results for outcome in outcomes] + already
+    if qa is not None and plan.request.qa is QaPolicy.FAIL:
+        documents = [_failed_qa(outcome, qa) for outcome in documents]
     report = RunReport(
         request=plan.request.model_dump(mode="json"),
-        documents=_sorted([outcome for _, outcomes in results for outcome in outcomes] + already),
+        documents=_sorted(documents),
         batches=[batch for batch, _ in results],
         skipped_files=[SkippedFile(source=s.relative_path, reason=s.reason) for s in plan.scan.skipped],
+        qa=qa,
     )
     return summarize(report, estimated_characters=plan.estimated_characters, price_per_million=price_per_million)
 
 
 def rerun_requests(original: RunReport) -> list[TranslationRequest]:
-    """One request per language with failed pairs, limited to exactly those documents (`include` globs)."""
+    """One request per language with failed pairs, limited to exactly those documents (`include` globs). Pairs
+    that failed QA have an output made from the current source, so theirs replace it (`overwrite`)."""
     if original.request is None:
         return []
     base = TranslationRequest.model_validate(original.request)
-    failed: dict[str, list[str]] = defaultdict(list)
+    failed: dict[tuple[str, bool], list[str]] = defaultdict(list)
     for document in original.failures:
-        failed[document.language].append(document.source)
+        failed[(document.language, document.status is OutcomeStatus.FAILED_QA)].append(document.source)
     return [
         TranslationRequest.model_validate(
-            base.model_copy(update={"languages": [language], "include": [glob.escape(s) for s in sources]}).model_dump()
+            base.model_copy(
+                update={
+                    "languages": [language],
+                    "include": [glob.escape(s) for s in sources],
+                    "on_existing": OnExisting.OVERWRITE if qa_failed else base.on_existing,
+                }
+            ).model_dump()
         )
-        for language, sources in sorted(failed.items())
+        for (language, qa_failed), sources in sorted(failed.items())
     ]
+
+
+def _failed_qa(outcome: DocumentOutcome, qa: QaResult) -> DocumentOutcome:
+    found = [f for f in qa.findings if (f.source, f.language) == (outcome.source, outcome.language)]
+    if not found or outcome.status not in (OutcomeStatus.SUCCEEDED, OutcomeStatus.SKIPPED):
+        return outcome
+    rules = ", ".join(sorted({f.rule.value for f in found}))
+    return outcome.model_copy(
+        update={
+            "status": OutcomeStatus.FAILED_QA,
+            "error": f"QA:{found[0].rule.value}",
+            "message": f"{len(found)} QA finding(s): {rules}",
+            "hint": found[0].hint,
+        }
+    )
 
 
 def merge_rerun(original: RunReport, retried: Sequence[DocumentOutcome], *, price_per_million: float) -> RunReport:
@@ -149,9 +180,28 @@ def render_markdown(report: RunReport) -> str:
         lines += ["## Not submitted", "", "| file | reason |", "|---|---|"]
         lines += [_row(f.source, f.reason) for f in report.skipped_files]
         lines.append("")
+    lines += _qa_lines(report.qa)
     lines += ["## Documents", "", "| source | language | status | output | characters |", "|---|---|---|---|---|"]
     lines += [_row(d.source, d.language, d.status, d.output or "", d.characters_charged) for d in report.documents]
     return "\n".join(lines) + "\n"
+
+
+QA_ROWS_SHOWN: Final = 200
+
+
+def _qa_lines(qa: QaResult | None) -> list[str]:
+    if qa is None:
+        return []
+    s = qa.summary
+    counts = ", ".join(f"{rule} {count}" for rule, count in s.by_rule.items()) or "none"
+    lines = ["## QA", "", f"- outputs checked: {s.documents}; findings: **{s.findings}** ({counts})", ""]
+    if qa.findings:
+        lines += ["| source | language | rule | segment | finding | what to do |", "|---|---|---|---|---|---|"]
+        lines += [_row(f.source, f.language, f.rule, f.segment, f.detail, f.hint) for f in qa.findings[:QA_ROWS_SHOWN]]
+        if len(qa.findings) > QA_ROWS_SHOWN:
+            lines.append(f"\n{len(qa.findings) - QA_ROWS_SHOWN} more in report.json")
+        lines.append("")
+    return lines
 
 
 def _row(*cells: object) -> str:

@@ -40,6 +40,15 @@ class OnExisting(StrEnum):
     FAIL = "fail"
 
 
+class QaPolicy(StrEnum):
+    """What QA findings do to a run: it is not checked (`off`), they are reported (`warn`), or each output with
+    findings counts as failed (`fail`: the run exits 1 and `rerun-failed` translates those again)."""
+
+    OFF = "off"
+    WARN = "warn"
+    FAIL = "fail"
+
+
 class TranslationRequest(BaseModel):
     """What to translate, into which languages, and how to treat what is already there."""
 
@@ -64,6 +73,11 @@ class TranslationRequest(BaseModel):
     exclude: list[str] = Field(default_factory=list, description="Leave out files matching these globs.")
     job: str | None = Field(None, description="Name of this job's folder in storage; default: the source's name.")
     budget: float | None = Field(None, ge=0, description="Stop before submitting if the estimate costs more.")
+    qa: QaPolicy = Field(
+        QaPolicy.WARN,
+        description="Check every translation against its source (structure, untranslated text, glossary terms, "
+        "numbers, links, placeholders, tags, length): off, warn (report findings) or fail (count them as failures).",
+    )
     empty_ok: bool = Field(
         False, description="A source with nothing to translate is a run with nothing to do, not an error (sweeps)."
     )

@@ -68,6 +68,7 @@ def test_mixed_folder_three_languages_glossary_then_rerun_then_fail_policy(pipel
     assert report["summary"]["characters_charged"] == sum(d["characters_charged"] for d in report["documents"]) > 0
     assert report["summary"]["characters_charged"] == report["summary"]["estimated_characters"]
     assert "Translation report" in (out / "report.md").read_text()
+    assert report["qa"]["summary"] == {"documents": 18, "findings": 0, "by_rule": {}}, "every output checked, clean"
     assert pipeline.batches_received() == 1
 
     second = pipeline.run("src", "--to", ",".join(LANGUAGES), "--glossary", "terms.csv", "--out", "out")
@@ -103,3 +104,27 @@ def test_another_machine_keeps_what_is_current_and_translates_only_what_changed(
     assert "3 translated, 15 already up to date" in changed.stdout
     assert unpseudo((other.work / "out/fr/a.txt").read_text().strip()) == "Contoso ships new documents."
     assert pipeline.batches_received() == 2
+
+
+def test_qa_fail_makes_an_output_with_findings_a_failure(pipeline: Pipeline) -> None:
+    """A heading that is a glossary term in another case: the service applies whole-segment terms whatever their
+    case (api-facts), the local service does not; QA names the term, and `--qa fail` fails the run."""
+    (pipeline.work / "src").mkdir()
+    (pipeline.work / "src" / "guide.md").write_text("# contoso\n\nContoso ships documents every day.\n")
+    (pipeline.work / "terms.csv").write_text("Contoso,Kontoso\n")
+
+    warned = pipeline.run("src", "--to", "fr", "--glossary", "terms.csv", "--out", "warned")
+    failed = pipeline.run("src", "--to", "fr", "--glossary", "terms.csv", "--out", "failed", "--qa", "fail")
+
+    assert warned.returncode == 0, warned.stdout[-3000:] + warned.stderr[-3000:]
+    assert "QA: 1 finding(s) (glossary 1)" in warned.stdout
+    assert failed.returncode == 1, failed.stdout[-3000:] + failed.stderr[-3000:]
+    assert "failed: guide.md -> fr: QA:glossary" in failed.stdout
+    report = json.loads((pipeline.work / "failed" / "report.json").read_text())
+    (finding,) = report["qa"]["findings"]
+    assert (finding["rule"], finding["segment"], finding["detail"]) == (
+        "glossary",
+        "contoso",
+        "'Contoso' should read 'Kontoso'",
+    )
+    assert "## QA" in (pipeline.work / "failed" / "report.md").read_text()

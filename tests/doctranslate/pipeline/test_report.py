@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.outcomes import BatchOutcome, DocumentOutcome, OutcomeStatus
 from doctranslate.pipeline.plan import plan_run
@@ -18,8 +20,10 @@ from doctranslate.pipeline.report import (
     summarize,
     write_report,
 )
-from doctranslate.pipeline.request import TranslationRequest
+from doctranslate.pipeline.request import OnExisting, QaPolicy, TranslationRequest
 from doctranslate.pipeline.scan import file_md5
+from doctranslate.qa.check import QaResult
+from doctranslate.qa.rules import Finding, QaRule
 from doctranslate.storage.names import SOURCE_MD5_METADATA
 
 
@@ -61,6 +65,42 @@ def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(t
     assert s.cost == 5.0
     assert report.request is not None and report.request["languages"] == ["fr"]
     assert "| b.txt | fr | NoTranslatableText | fix it |" in render_markdown(report)
+
+
+@pytest.mark.parametrize("policy", [QaPolicy.WARN, QaPolicy.FAIL])
+def test_qa_findings_are_reported_and_under_fail_they_are_failures_a_rerun_overwrites(
+    tmp_path: Path, policy: QaPolicy
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Text of a.")
+    request = TranslationRequest(sources=[str(docs)], languages=["fr"], job="docs", qa=policy)  # type: ignore[call-arg]
+    plan = plan_run(
+        request,
+        {},
+        {}.get,
+        source_container="s",
+        destination=Destination(container="t", root="docs"),
+        price_per_million=0,
+    )
+    followed = [outcome("a.txt", "fr", OutcomeStatus.SUCCEEDED, charged=10, output="out/fr/a.txt")]
+    finding = Finding(
+        source="a.txt", language="fr", rule=QaRule.NUMBERS, segment="Text of a.", detail="missing: 7", hint="check it"
+    )
+    batch = BatchOutcome(id="b-1", status="Succeeded", documents=1, characters_charged=10)
+
+    report = assemble_report(plan, [(batch, followed)], price_per_million=0, qa=QaResult.of([finding], 1))
+
+    (document,) = report.documents
+    markdown = render_markdown(report)
+    assert "- outputs checked: 1; findings: **1** (numbers 1)" in markdown
+    assert "| a.txt | fr | numbers | Text of a. | missing: 7 | check it |" in markdown
+    if policy is QaPolicy.WARN:
+        assert document.status is OutcomeStatus.SUCCEEDED and rerun_requests(report) == []
+        return
+    assert (document.status, document.error, report.summary.failed) == (OutcomeStatus.FAILED_QA, "QA:numbers", 1)
+    (again,) = rerun_requests(report)
+    assert (again.include, again.on_existing) == (["a.txt"], OnExisting.OVERWRITE), "its output is current: replace it"
 
 
 def test_a_rerun_asks_for_exactly_the_failed_pairs_and_merges_its_outcomes_in() -> None:

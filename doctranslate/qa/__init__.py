@@ -1,0 +1,1 @@
+"""Translation QA: each output checked against its source with the format engine's own reading of both."""
