@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -43,35 +44,57 @@ class QaResult(BaseModel):
         return {(f.source, f.language) for f in self.findings}
 
 
+@dataclass(frozen=True)
+class SourceReading:
+    """A source read once, for all its languages' outputs (None: the engine cannot read it, and so did not
+    translate it either: there is nothing to compare)."""
+
+    name: str
+    segments: list[str] | None
+    structure: Counter[str]
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> SourceReading:
+        try:
+            return cls(name, read_segments(name, data), structure_of(name, data))
+        except Unreadable:
+            return cls(name, None, Counter())
+
+
 def check_document(
     name: str, source: bytes, output: bytes, *, language: str, glossary: GlossaryTerms | None = None
 ) -> list[Finding]:
     """Every finding for one output of `name` (a path under the source) in `language`."""
+    return check_output(SourceReading.of(name, source), output, language=language, glossary=glossary)
+
+
+def check_output(
+    source: SourceReading, output: bytes, *, language: str, glossary: GlossaryTerms | None = None
+) -> list[Finding]:
+    """Every finding for one output of a source already read."""
 
     def finding(rule: QaRule, segment: str, detail: str) -> Finding:
         return Finding(
-            source=name, language=language, rule=rule, segment=shorten(segment), detail=detail, hint=HINTS[rule]
+            source=source.name, language=language, rule=rule, segment=shorten(segment), detail=detail, hint=HINTS[rule]
         )
 
     if not output:
         return [finding(QaRule.EMPTY, "", "the output file is empty")]
+    if source.segments is None:
+        return []
     try:
-        before = read_segments(name, source)
-    except Unreadable:
-        return []  # a source the engine cannot read was not translated by us either: nothing to compare
-    try:
-        after = read_segments(name, output)
+        after = read_segments(source.name, output)
     except Unreadable as exc:
         return [finding(QaRule.OPENS, "", str(exc))]
-    found = [finding(rule, segment, detail) for rule, segment, detail in check_segments(before, after, glossary)]
-    lost = _structure_changes(name, source, output)
+    rows = check_segments(source.segments, after, glossary)
+    found = [finding(rule, segment, detail) for rule, segment, detail in rows]
+    lost = _structure_changes(source.structure, structure_of(source.name, output))
     if lost:
         found.append(finding(QaRule.STRUCTURE, "", lost))
     return found
 
 
-def _structure_changes(name: str, source: bytes, output: bytes) -> str | None:
-    before, after = structure_of(name, source), structure_of(name, output)
+def _structure_changes(before: Counter[str], after: Counter[str]) -> str | None:
     changed = sorted(kind for kind in before.keys() | after.keys() if before[kind] != after[kind])
     if not changed:
         return None

@@ -8,7 +8,7 @@ a few at a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
@@ -19,10 +19,10 @@ from doctranslate.pipeline.glossaries import terms_for
 from doctranslate.pipeline.outcomes import BatchResult, OutcomeStatus
 from doctranslate.pipeline.plan import RunPlan
 from doctranslate.pipeline.scan import StorageReader
-from doctranslate.qa.check import QaResult, check_document
+from doctranslate.qa.check import QaResult, SourceReading, check_output
 from doctranslate.qa.rules import Finding
 
-READERS: Final = 8
+READERS: Final = 4  # storage reads overlap; the parsing itself holds the GIL
 
 
 def check_run(plan: RunPlan, results: Sequence[BatchResult], storage: StorageReader) -> QaResult:
@@ -41,28 +41,41 @@ def check_run(plan: RunPlan, results: Sequence[BatchResult], storage: StorageRea
     ] + plan.already_done
     terms = {language: terms_for(plan.glossaries, language, storage) for language in {p.language for p in pairs}}
     destination = plan.layout.destination
+    by_document: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        by_document.setdefault(pair.document.relative_path, []).append(pair)
 
-    def one(pair: Pair) -> list[Finding]:
-        return _check_pair(pair, destination, storage, terms[pair.language])
+    def one(document_pairs: list[Pair]) -> list[Finding]:
+        return _check_document(document_pairs, destination, storage, terms)
 
     with ThreadPoolExecutor(READERS, thread_name_prefix="doctranslate-qa") as pool:
-        findings = [finding for found in pool.map(one, pairs) for finding in found]
+        findings = [finding for found in pool.map(one, by_document.values()) for finding in found]
     return QaResult.of(findings, len(pairs))
 
 
-def _check_pair(
-    pair: Pair, destination: Destination, storage: StorageReader, glossary: GlossaryTerms | None
+def _check_document(
+    pairs: list[Pair],
+    destination: Destination,
+    storage: StorageReader,
+    terms: Mapping[str, GlossaryTerms | None],
 ) -> list[Finding]:
-    document = pair.document
+    """One source, read once, against each of its outputs."""
+    document = pairs[0].document
     if document.local_path is not None:
-        source: bytes | None = document.local_path.read_bytes()
+        data: bytes | None = document.local_path.read_bytes()
     else:
         assert document.container is not None
-        source = storage.read_blob(document.container, document.relative_path)
-    local = destination.local_path(pair)
-    output = local.read_bytes() if local is not None and local.is_file() else None
-    if local is None:
-        output = storage.read_blob(destination.container, pair.target)
-    if source is None or output is None:
+        data = storage.read_blob(document.container, document.relative_path)
+    if data is None:
         return []  # gone since it was translated: nothing to compare
-    return check_document(document.relative_path, source, output, language=pair.language, glossary=glossary)
+    source = SourceReading.of(document.relative_path, data)
+    findings: list[Finding] = []
+    for pair in pairs:
+        local = destination.local_path(pair)
+        if local is not None:
+            output = local.read_bytes() if local.is_file() else None
+        else:
+            output = storage.read_blob(destination.container, pair.target)
+        if output is not None:
+            findings += check_output(source, output, language=pair.language, glossary=terms[pair.language])
+    return findings
