@@ -18,9 +18,7 @@ import httpx
 
 from doctranslate.errors import (
     BlobExistsError,
-    DocumentFormatError,
     GlossaryError,
-    NoTranslatableTextError,
     StorageError,
 )
 from doctranslate.formats.base import DocumentHandler, Rewrite, SegmentTranslator
@@ -29,6 +27,7 @@ from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import TranslationEngine
 from doctranslate.local.faults import FaultPlan
 from doctranslate.local.presenter import service_error
+from doctranslate.local.rewriting import Unrewritable, rewrite
 from doctranslate.local.sas_storage import BRIEF, DEFAULT_ALLOWED_HOSTS, BlobTooLarge, ListingTooLong, SasContainer
 from doctranslate.local.state import DocumentRow, NewDocument, StateStore
 from doctranslate.pipeline.limits import MAX_BATCH_DOCUMENTS, MAX_DOCUMENT_BYTES
@@ -361,11 +360,6 @@ async def _read_source(source: SasContainer, name: str) -> bytes:
 async def _rewrite(handler: DocumentHandler, data: bytes, engine: SegmentTranslator) -> Rewrite:
     """The document translated, or the per-document failure that says why it cannot be."""
     try:
-        return await asyncio.to_thread(handler.rewrite, data, engine)
-    except NoTranslatableTextError:
-        raise DocumentFailure("NoTranslatableText", "The document does not have any translatable text.") from None
-    except DocumentFormatError as exc:
-        raise DocumentFailure("InvalidDocument", exc.message) from None
-    except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:  # content no reader of ours expected
-        logger.warning("a document could not be read: %s", type(exc).__name__)
-        raise DocumentFailure("InvalidDocument", "The document could not be read; it may be corrupt.") from None
+        return await rewrite(handler, data, engine)
+    except Unrewritable as exc:
+        raise DocumentFailure(exc.code, exc.message) from None

@@ -7,7 +7,6 @@ after its first 11 MB instead of being spooled to disk whole, and no part is rea
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Final
 
@@ -16,10 +15,11 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from doctranslate.errors import DocumentFormatError, GlossaryError, NoTranslatableTextError
+from doctranslate.errors import GlossaryError
 from doctranslate.formats.glossaries import GlossaryTerms, parse_glossary
 from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import TranslationEngine
+from doctranslate.local.rewriting import Unrewritable, rewrite
 from doctranslate.wire.catalogue import glossary_format_named
 
 MAX_SYNC_DOCUMENT_BYTES: Final = 10 * 1024 * 1024
@@ -128,15 +128,11 @@ async def _translated(
         return engine.translate(segments, source_language=source_language, target_language=target, glossary=glossary)
 
     try:
-        rewrite = await asyncio.to_thread(handler.rewrite, data, translate)
-    except NoTranslatableTextError:
-        return sync_error(400, "The document does not have any translatable text.")
-    except DocumentFormatError as exc:
+        rewritten = await rewrite(handler, data, translate)
+    except Unrewritable as exc:
         return sync_error(400, exc.message)
-    except (ValueError, RecursionError, MemoryError, UnicodeError):  # content no reader of ours expected
-        return sync_error(400, "The document could not be read; it may be corrupt.")
     return Response(
-        rewrite.content,
+        rewritten.content,
         media_type="application/octet-stream",
-        headers={"X-Metered-Usage": str(rewrite.characters), "Access-Control-Expose-Headers": _EXPOSED},
+        headers={"X-Metered-Usage": str(rewritten.characters), "Access-Control-Expose-Headers": _EXPOSED},
     )

@@ -43,11 +43,9 @@ class Destination(BaseModel):
         """`out_dir` as the user spelt it (see the module); an `az://` one must name a container."""
         if not is_storage_spec(out_dir):
             return cls(container=target_container, root=job, download_dir=out_dir or None)
-        try:
-            location = StorageLocation.parse(out_dir, account_url)
-        except ValueError as exc:
-            raise BadInputError(f"--out {exc}", hint="give az://<container>/<prefix> or a local folder") from None
-        assert location is not None
+        location = StorageLocation.given(
+            out_dir, account_url, what="--out", hint="give az://<container>/<prefix> or a local folder"
+        )
         return cls(container=location.container, root=location.prefix.strip("/"))
 
     @property

@@ -93,11 +93,7 @@ def _local(location: str, explicit: str | None, languages: Sequence[str]) -> lis
 def _in_storage(
     location: str, explicit: str | None, languages: Sequence[str], reader: StorageReader
 ) -> list[GlossaryFile]:
-    try:
-        source = StorageLocation.parse(location, reader.url)
-    except ValueError as exc:
-        raise BadInputError(f"glossary {exc}") from None
-    assert source is not None
+    source = StorageLocation.given(location, reader.url, what="glossary")
     if source.prefix.endswith("/") or not source.prefix:  # a folder: the glossaries right under it
         listed = reader.list_blobs(source.container, source.prefix)
         names = sorted(b.name for b in listed if "/" not in b.name[len(source.prefix) :])

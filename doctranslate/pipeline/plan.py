@@ -300,7 +300,7 @@ def _scan_sources(
         return found, folders
     if listing is None:
         raise BadInputError(f"{in_storage[0]} is in storage, and no storage account is configured")
-    sources = [_storage_location(spec, listing.url) for spec in in_storage]
+    sources = [StorageLocation.given(spec, listing.url) for spec in in_storage]
     destination.check_apart_from(sources)
     for source in sources:
         blobs = scan_blobs(
@@ -310,15 +310,6 @@ def _scan_sources(
         folders.add(source, blobs)
         found = found.merged(blobs)
     return found, folders
-
-
-def _storage_location(spec: str, account_url: str) -> StorageLocation:
-    try:
-        source = StorageLocation.parse(spec, account_url)
-    except ValueError as exc:
-        raise BadInputError(str(exc)) from None
-    assert source is not None
-    return source
 
 
 def _filter_suffix(request: TranslationRequest) -> str | None:
@@ -369,4 +360,4 @@ def preflight(request: TranslationRequest) -> None:
     select_glossaries(request.glossaries, request.languages)
     if request.out_dir.startswith("az://"):  # an https:// one needs the account's URL: checked when the run plans
         destination = Destination.of(request.out_dir, job=request.job_name, target_container="", account_url="")
-        destination.check_apart_from([_storage_location(s, "") for s in request.sources if s.startswith("az://")])
+        destination.check_apart_from([StorageLocation.given(s, "") for s in request.sources if s.startswith("az://")])

@@ -24,6 +24,7 @@ from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOu
 from doctranslate.pipeline.plan import RunPlan
 from doctranslate.pipeline.request import OnExisting, QaPolicy, TranslationRequest
 from doctranslate.qa.check import QaResult
+from doctranslate.qa.rules import Finding
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.atomic import write_atomically
 from doctranslate.storage.locations import StorageLocation, is_storage_spec
@@ -77,7 +78,8 @@ def assemble_report(
     ]
     documents = [outcome for _, outcomes in results for outcome in outcomes] + already
     if qa is not None and plan.request.qa is QaPolicy.FAIL:
-        documents = [_failed_qa(outcome, qa) for outcome in documents]
+        findings = qa.by_pair()
+        documents = [_failed_qa(outcome, findings.get((outcome.source, outcome.language), [])) for outcome in documents]
     report = RunReport(
         request=plan.request.model_dump(mode="json"),
         documents=_sorted(documents),
@@ -111,8 +113,7 @@ def rerun_requests(original: RunReport) -> list[TranslationRequest]:
     ]
 
 
-def _failed_qa(outcome: DocumentOutcome, qa: QaResult) -> DocumentOutcome:
-    found = [f for f in qa.findings if (f.source, f.language) == (outcome.source, outcome.language)]
+def _failed_qa(outcome: DocumentOutcome, found: Sequence[Finding]) -> DocumentOutcome:
     if not found or outcome.status not in (OutcomeStatus.SUCCEEDED, OutcomeStatus.SKIPPED):
         return outcome
     rules = ", ".join(sorted({f.rule.value for f in found}))
@@ -251,9 +252,5 @@ def _report_bytes(spec: str, account: StorageAccount | None) -> bytes | None:
         return Path(spec).read_bytes() if Path(spec).is_file() else None
     if account is None:
         raise BadInputError(f"{spec} is in storage, and no storage account is configured")
-    try:
-        location = StorageLocation.parse(spec, account.url)
-    except ValueError as exc:
-        raise BadInputError(str(exc)) from None
-    assert location is not None
+    location = StorageLocation.given(spec, account.url)
     return account.read_blob(location.container, location.prefix)

@@ -39,9 +39,12 @@ class QaResult(BaseModel):
             summary=QaSummary(documents=documents, findings=len(findings), by_rule=dict(sorted(by_rule.items()))),
         )
 
-    @property
-    def failed_pairs(self) -> set[tuple[str, str]]:
-        return {(f.source, f.language) for f in self.findings}
+    def by_pair(self) -> dict[tuple[str, str], list[Finding]]:
+        """The findings of each (document, language) that has any."""
+        found: dict[tuple[str, str], list[Finding]] = {}
+        for finding in self.findings:
+            found.setdefault((finding.source, finding.language), []).append(finding)
+        return found
 
 
 @dataclass(frozen=True)

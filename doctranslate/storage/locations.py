@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
+from doctranslate.errors import BadInputError
 from doctranslate.storage.names import quote_blob
 
 
@@ -87,6 +88,18 @@ class StorageLocation:
             )
         container, _, prefix = unquote(spec[len(account_url.rstrip("/")) + 1 :]).partition("/")
         return cls._checked(container, prefix, spec)
+
+    @classmethod
+    def given(cls, spec: str, account_url: str, *, what: str = "", hint: str | None = None) -> StorageLocation:
+        """The place a user's storage spec names; a bad one is their error, the message led by `what`
+        (`--out`, `glossary`)."""
+        try:
+            location = cls.parse(spec, account_url)
+        except ValueError as exc:
+            raise BadInputError(f"{what} {exc}".strip(), hint=hint) from None
+        if location is None:
+            raise BadInputError(f"{what} {spec} is not a place in storage (az://<container>/<prefix>)".strip())
+        return location
 
     @classmethod
     def _checked(cls, container: str, prefix: str, spec: str) -> StorageLocation:
