@@ -331,7 +331,10 @@ def _context(layout: BatchLayout, glossaries: Sequence[GlossaryFile], policy: On
     """Everything besides documents and languages that changes what a batch produces. `overwrite` asks for
     new work each time, so its batches get fresh keys."""
     nonce = datetime.now(UTC).isoformat() if policy is OnExisting.OVERWRITE else ""
-    target = f"{layout.destination.container}/{layout.destination.root}"
+    destination = layout.destination
+    # The default destination (the job's folder in the target container) keeps the key it had before outputs
+    # could go elsewhere: a run resumed across an upgrade then re-attaches to its batch, not submits it again.
+    target = destination.container if destination.root == layout.job else f"{destination.container}/{destination.root}"
     parts = [layout.job, target, layout.source_language or "", version or "", nonce]
     parts += sorted(f"{g.language}:{g.md5}" for g in glossaries)
     return "|".join(parts)

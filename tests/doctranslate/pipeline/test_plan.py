@@ -210,3 +210,12 @@ def test_an_empty_source_is_nothing_to_do_when_the_request_says_so(tmp_path: Pat
     assert [s.relative_path for s in run.scan.skipped] == ["logo.png"], "what was left out is still reported"
     with pytest.raises(BadInputError, match="nothing to translate"):
         plan(tmp_path / "docs", {})
+
+
+def test_batch_keys_of_the_default_destination_are_those_planned_before_outputs_could_go_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """A batch recorded by the earlier code must be found again by its key, or a resumed run pays twice."""
+    run = plan(folder(tmp_path), {})
+    (batch,) = run.batches
+    assert batch.batch.key == batch_key(batch.batch.documents, batch.batch.languages, "docs|tgt|||")
