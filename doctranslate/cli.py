@@ -9,6 +9,8 @@ printed as one line (already redacted) with what to do next, never as a tracebac
 from __future__ import annotations
 
 import functools
+import os
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -24,10 +26,12 @@ from doctranslate.errors import (
     DocTranslateError,
     describe_document_error,
 )
+from doctranslate.languages import LANGUAGES, LANGUAGES_AS_OF
+from doctranslate.local.stack import StackInfo, default_home
 from doctranslate.pipeline.glossaries import select_glossaries, terms_for
 from doctranslate.qa.check import check_folders
 from doctranslate.redaction import install_log_redaction, log_to_console
-from doctranslate.settings import load_settings
+from doctranslate.settings import Settings, load_settings, setting_sources
 from doctranslate.wire import Status, TranslationStatus
 
 commands = typer.Typer()
@@ -46,17 +50,42 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except (ConfigurationError, BadInputError, AuthenticationError) as exc:
-            typer.echo(f"error: {exc}", err=True)
+            _say_error(exc)
             raise typer.Exit(2) from None
         except DocTranslateError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            _say_error(exc)
             raise typer.Exit(1) from None
 
     return wrapper
 
 
+def _say_error(exc: DocTranslateError) -> None:
+    """One line, already redacted; the traceback too only with `--verbose` (`DOCTRANSLATE_VERBOSE=1`)."""
+    if os.environ.get("DOCTRANSLATE_VERBOSE", "") not in ("", "0", "false"):
+        traceback.print_exception(exc)
+    typer.echo(f"error: {exc}", err=True)
+
+
 def _client() -> DocumentTranslationClient:
-    return DocumentTranslationClient.from_settings(load_settings())
+    return DocumentTranslationClient.from_settings(settings_or_local_stack())
+
+
+def settings_or_local_stack() -> Settings:
+    """The settings; with no translator configured, those of the local stack `translate` started, when it is
+    running (said on stderr, so a script's output stays clean), else the error that says how to get one."""
+    settings = load_settings()
+    if settings.translator_endpoint is not None:
+        return settings
+    stack = StackInfo.load(default_home())
+    if stack is None or not stack.running:
+        raise ConfigurationError(
+            "no translator endpoint configured, and no local stack running here",
+            hint="set DOCTRANSLATE_TRANSLATOR_ENDPOINT (and a key or `az login`), or start the local stack with "
+            "`doctranslate stack up`",
+        )
+    os.environ.update(stack.environment)
+    typer.echo(f"(no Azure endpoint configured: using the local stack in {stack.home})", err=True)
+    return load_settings()
 
 
 def _summary_line(status: TranslationStatus) -> str:
@@ -71,10 +100,11 @@ def _summary_line(status: TranslationStatus) -> str:
 @commands.command()
 @reports_errors
 def config() -> None:
-    """Show the effective settings (secrets masked) and where they come from."""
+    """Show the effective settings (secrets masked) and where each comes from: environment, .env or default."""
     settings = load_settings()
+    sources = setting_sources()
     for name, value in settings:
-        typer.echo(f"{name:<28} {value}")
+        typer.echo(f"{name:<30} {value!s:<48} {sources[name]}")
 
 
 @commands.command()
@@ -86,8 +116,9 @@ def check(
         list[str] | None, typer.Option("--glossary", help="Glossary the outputs should follow, or lang=file.")
     ] = None,
 ) -> None:
-    """QA: check every translation under OUTPUT against its source (also translations made elsewhere); exit 0
-    with no findings, 1 with findings (each named: document, language, rule, segment, what to do)."""
+    """QA: check every translation under OUTPUT against its source, also translations made elsewhere.
+
+    Exit 0 with no findings, 1 with findings (each named: document, language, rule, segment, what to do)."""
     for folder, what in ((source, "source"), (output, "output")):
         if not folder.is_dir():
             raise BadInputError(f"{what} {folder} is not a folder", hint="give the source folder, then the output one")
@@ -113,6 +144,18 @@ def formats(glossary: Annotated[bool, typer.Option("--glossary", help="List glos
         found = client.get_supported_glossary_formats() if glossary else client.get_supported_document_formats()
     for item in found:
         typer.echo(f"{item.format:<26} {' '.join(item.file_extensions)}")
+
+
+@commands.command(
+    help=f"List the languages the service translates: the copy every code is checked against (taken {LANGUAGES_AS_OF})."
+)
+def languages(
+    like: Annotated[str | None, typer.Argument(help="Only codes or names containing this, e.g. 'port'.")] = None,
+) -> None:
+    wanted = (like or "").lower()
+    for code, name in LANGUAGES.items():
+        if wanted in code.lower() or wanted in name.lower():
+            typer.echo(f"{code:<10} {name}")
 
 
 @commands.command()

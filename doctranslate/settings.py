@@ -8,11 +8,13 @@ unchanged. Every problem is reported as one line naming the variable and what to
 from __future__ import annotations
 
 import ipaddress
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -22,8 +24,10 @@ ENV_PREFIX = "DOCTRANSLATE_"
 
 
 class ApiVersion(StrEnum):
-    """Route families we speak. 2024-05-01 is GA and the default; v1.x for older resources and tools."""
+    """Route families we speak. 2026-03-01 is GA and the default (as in the official SDK 2.0.0); 2024-05-01 has
+    the same routes without deployment names and image text; v1.x for older resources and tools."""
 
+    V2026_03_01 = "2026-03-01"
     V2024_05_01 = "2024-05-01"
     V1_1 = "v1.1"
     V1_0 = "v1.0"
@@ -79,7 +83,7 @@ class Settings(BaseSettings):
         validation_alias=_env("translator_key", "AZURE_DOCUMENT_TRANSLATION_KEY"),
         description="Resource key; when absent, Entra ID via DefaultAzureCredential is used.",
     )
-    api_version: ApiVersion = Field(default=ApiVersion.V2024_05_01, validation_alias=_env("api_version"))
+    api_version: ApiVersion = Field(default=ApiVersion.V2026_03_01, validation_alias=_env("api_version"))
 
     # --- storage ------------------------------------------------------------------------------
     storage_connection_string: SecretStr | None = Field(
@@ -138,6 +142,12 @@ class Settings(BaseSettings):
         validation_alias=_env("price_per_million_characters"),
         description="For estimates and reports (Document Translation S1 list price, USD).",
     )
+    price_per_image: Annotated[float, Field(ge=0)] = Field(
+        default=0.0,
+        validation_alias=_env("price_per_image"),
+        description="Your price per image scanned when text in images is translated (priced per image, not per "
+        "character); 0 leaves images out of estimates and budgets.",
+    )
     log_http: bool = Field(
         default=False,
         validation_alias=_env("log_http"),
@@ -192,6 +202,25 @@ class Settings(BaseSettings):
                 "(or AZURE_DOCUMENT_TRANSLATION_ENDPOINT) to https://<resource>.cognitiveservices.azure.com"
             )
         return self.translator_endpoint
+
+
+def setting_sources(env_file: Path = Path(".env")) -> dict[str, str]:
+    """Where each setting's value comes from: `environment (NAME)`, `.env (NAME)` or `default`, as
+    pydantic-settings reads them (the environment first, then `.env`)."""
+    in_file = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    sources: dict[str, str] = {}
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names = [str(n) for n in alias.choices] if isinstance(alias, AliasChoices) else [name.upper()]
+        from_env = next((n for n in names if n in os.environ), None)
+        from_file = next((n for n in names if n in in_file), None)
+        if from_env:
+            sources[name] = f"environment ({from_env})"
+        elif from_file:
+            sources[name] = f".env ({from_file})"
+        else:
+            sources[name] = "default"
+    return sources
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
@@ -20,7 +20,7 @@ from doctranslate.cli import commands as service_commands
 from doctranslate.cli import reports_errors
 from doctranslate.errors import BadInputError, ConfigurationError, describe_document_error
 from doctranslate.local.commands import commands as local_commands
-from doctranslate.local.stack import stack_up
+from doctranslate.local.stack import StackInfo, default_home, stack_up
 from doctranslate.pipeline.plan import preflight
 from doctranslate.pipeline.report import RunReport
 from doctranslate.pipeline.request import (
@@ -31,8 +31,13 @@ from doctranslate.pipeline.request import (
     describe_request_error,
     out_dir_of_set,
 )
+from doctranslate.pipeline.single import plan_single
 from doctranslate.settings import load_settings
 from doctranslate.storage.locations import is_storage_spec
+from doctranslate_prefect.flows.console import VERBOSE_ENV, quiet_prefect_console, run_console
+
+if TYPE_CHECKING:  # Prefect is imported only once `_prefect_defaults` has set what it reads at import
+    from prefect.client.schemas.objects import State
 
 pipeline_commands = typer.Typer()
 """The commands that run the Prefect flows and manage deployments."""
@@ -48,21 +53,31 @@ def _prefect_defaults(state_dir: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    quiet_prefect_console()
 
 
-T = TypeVar("T")
-
-
-def _run_flow(flow_call: Coroutine[Any, Any, T]) -> T:
-    """Run a flow, then let Prefect finish sending its events and logs before we print the outcome.
+def _run_flow(flow_call: Awaitable[State[Any]]) -> Any:
+    """Run a flow to its end state and give its result (a report, also when documents failed), then let Prefect
+    finish sending its events and logs before we print the outcome, and say where the run is in the Prefect UI.
 
     Otherwise Prefect drains them at exit and its "still processing items" lines land after our last word.
     """
+    from doctranslate_prefect.flows.translate import report_of
+
+    async def run() -> Any:
+        state = await flow_call
+        run_id = state.state_details.flow_run_id
+        api = os.environ.get("PREFECT_API_URL", "")
+        if run_id and api.endswith("/api"):
+            typer.echo(f"Run in the Prefect UI: {api.removesuffix('/api')}/runs/flow-run/{run_id}", err=True)
+        return await report_of(state)
+
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
     try:
-        return asyncio.run(flow_call)
+        with run_console():
+            return asyncio.run(run())
     finally:
         EventsWorker.drain_all(timeout=30, at_exit=False)
         APILogWorker.drain_all(timeout=30, at_exit=False)
@@ -72,11 +87,18 @@ def _use_local_stack_if_unconfigured() -> None:
     settings = load_settings()
     if settings.translator_endpoint is not None or settings.translator_block is not None:
         return
+    current = StackInfo.load(default_home())
+    if current is None or not current.running or current.prefect is None:
+        typer.echo("Starting the local stack (Azurite, the local translation service, a Prefect server)...", err=True)
     info = stack_up()
-    os.environ.update(info.environment)
+    for name, value in info.environment.items():
+        if name == "PREFECT_API_URL":  # a Prefect server the user chose stays theirs
+            os.environ.setdefault(name, value)
+        else:
+            os.environ[name] = value
     typer.echo(
-        f"No Azure endpoint configured: using the local stack (Azurite + the local translation service, data in "
-        f"{info.home}); it keeps running for the next run — stop it with `doctranslate stack down`.",
+        f"No Azure endpoint configured: using the local stack (data in {info.home}; Prefect UI {info.ui_url}); it "
+        "keeps running for the next run — stop it with `doctranslate stack down`.",
         err=True,
     )
 
@@ -110,6 +132,25 @@ def translate(
         QaPolicy,
         typer.Option(help="Check every translation against its source: report findings, fail on them, or not."),
     ] = QaPolicy.WARN,
+    category: Annotated[
+        str | None, typer.Option(help="Custom Translator category id of a trained model (default: general).")
+    ] = None,
+    deployment: Annotated[
+        str | None, typer.Option(help="Deployment name of a custom model or LLM on the resource (API 2026-03-01).")
+    ] = None,
+    translate_images: Annotated[
+        bool,
+        typer.Option(
+            "--translate-images",
+            help="Also translate text in images: image files, and pictures in .docx/.pptx (charged per image).",
+        ),
+    ] = False,
+    sync: Annotated[
+        bool,
+        typer.Option(
+            "--sync", help="Files up to 10 MB, one synchronous call per file and language: no storage, no batch."
+        ),
+    ] = False,
 ) -> None:
     """Translate documents with the Prefect pipeline; exit 0 if all succeeded, 1 if some failed, 2 for bad input."""
     try:
@@ -125,17 +166,25 @@ def translate(
             job=job,
             budget=budget,
             qa=qa,
+            category=category,
+            deployment=deployment,
+            translate_images=translate_images,
+            sync=sync,
         )
     except ValidationError as exc:
         raise BadInputError(describe_request_error(exc)) from None
-    preflight(request)
+    request.check_api_version(load_settings().api_version)
+    if request.sync:
+        plan_single(request)  # all of its checks, before the stack or Prefect starts
+    else:
+        preflight(request)
     if not is_storage_spec(out) and Path(out).exists() and not Path(out).is_dir():
         raise BadInputError(f"--out {out} is a file", hint="give a folder for the translations and the report")
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
     from doctranslate_prefect.flows.translate import translate_documents
 
-    report = _run_flow(translate_documents(request))
+    report = _run_flow(translate_documents(request, return_state=True))
     _finish(report, out)
 
 
@@ -176,7 +225,7 @@ def rerun_failed_command(
     _use_local_stack_if_unconfigured()
     from doctranslate_prefect.flows.rerun import rerun_failed
 
-    merged = _run_flow(rerun_failed(report))
+    merged = _run_flow(rerun_failed(report, return_state=True))
     _finish(merged, report.rsplit("/", 1)[0] if "/" in report else ".")
 
 
@@ -197,7 +246,7 @@ def translate_sets_command(
     _use_local_stack_if_unconfigured()
     from doctranslate_prefect.flows.translate import translate_language_sets
 
-    reports = _run_flow(translate_language_sets(request))
+    reports = _run_flow(translate_language_sets(request, return_state=True))
     failed = False
     for name, one in reports.items():
         typer.echo(f"[{name}]", nl=False)
@@ -245,9 +294,22 @@ def notifications_install(
     typer.echo(f"{len(created)} automation(s) installed, calling webhook block {webhook_block!r}")
 
 
+def _options(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Prefect's log lines and tracebacks too, not just progress.")
+    ] = False,
+) -> None:
+    if verbose:
+        os.environ[VERBOSE_ENV] = "1"
+
+
 def build_app() -> typer.Typer:
     """The whole command line, built in one place (no command appears by the side effect of an import)."""
-    app = typer.Typer(help="Document translation at scale on Azure AI Document Translation.", no_args_is_help=True)
+    app = typer.Typer(
+        help="Document translation at scale on Azure AI Document Translation.",
+        no_args_is_help=True,
+        callback=_options,
+    )
     for group in (service_commands, local_commands, pipeline_commands):
         app.add_typer(group)
     return app

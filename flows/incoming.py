@@ -11,29 +11,46 @@ container name from an event is checked by Azure's rules before use.
 
 from __future__ import annotations
 
-from prefect import flow, get_run_logger
+from typing import Any
 
-from doctranslate.pipeline.report import RunReport
-from doctranslate.pipeline.request import OnExisting, TranslationRequest
+from prefect import flow, get_run_logger
+from prefect.client.schemas.objects import State
+
+from doctranslate.pipeline.request import LanguageCode, OnExisting, TranslationRequest
 from doctranslate_prefect.flows.translate import translate_documents
 
 
 @flow(name="translate-incoming", flow_run_name="incoming-{container}", log_prints=True)
 async def translate_incoming(
     container: str = "incoming",
-    languages: list[str] = ["fr", "de"],  # noqa: B006 - Prefect shows the default in the UI form; never mutated
+    languages: list[LanguageCode] = ["fr", "de"],  # noqa: B006 - Prefect shows the default in the UI form; never mutated
     prefix: str = "",
     out_dir: str = "",
     glossaries: list[str] | None = None,
-    source_language: str | None = None,
+    source_language: LanguageCode | None = None,
     on_existing: OnExisting = OnExisting.SKIP,
     triggered_by: str | None = None,
     translator_block: str | None = None,
     storage_block: str | None = None,
-) -> RunReport:
-    """Translate `container` (under `prefix`) in place: only what is new or changed is submitted. `out_dir`:
-    empty keeps the translations in storage (target container, `incoming-<container>/`); az://… elsewhere in
-    storage; a local folder downloads them. `triggered_by` records the event that started the run, if one did."""
+) -> State[Any]:
+    """Translate a container's documents where they are: only what is new or changed is submitted, and the
+    translations and the report stay in storage unless out_dir says otherwise. The run fails when documents
+    failed; its report lists them.
+
+    Args:
+        container: The blob container whose documents are translated in place.
+        languages: Language codes to translate into, e.g. fr, de, zh-Hans.
+        prefix: Only blobs whose names start with this, e.g. handbook/ (empty: all of the container).
+        out_dir: Empty: kept in storage, in the target container under incoming-<container>/. az://<container>/<prefix>:
+            kept there. A local folder: downloaded there, on the worker.
+        glossaries: Glossaries in storage, az://<container>/<blob>, or fr=az://<container>/<blob> for one language.
+        source_language: The documents' language; empty: detected per document.
+        on_existing: skip keeps translations made from the same content; overwrite translates again; version
+            writes a new version folder; fail stops before submitting.
+        triggered_by: Filled in by the blob-arrival trigger (the event's id); leave it empty.
+        translator_block: Prefect block with the translator's endpoint and key; empty: the worker's settings.
+        storage_block: prefect-azure credentials block for storage; empty: the worker's settings.
+    """
     if triggered_by:
         get_run_logger().info("started by event %s", triggered_by)
     request = TranslationRequest(
@@ -48,4 +65,4 @@ async def translate_incoming(
         translator_block=translator_block,
         storage_block=storage_block,
     )
-    return await translate_documents(request)
+    return await translate_documents(request, return_state=True)  # its Failed, when documents failed, is ours

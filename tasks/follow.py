@@ -9,21 +9,32 @@ from prefect.cache_policies import NO_CACHE
 from doctranslate.client import AsyncDocumentTranslationClient
 from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
-from doctranslate.pipeline.follow import BatchFollower
+from doctranslate.pipeline.follow import BatchFollower, Gatherer
 from doctranslate.pipeline.gather import BatchGatherer, GatherSettings, restore_outputs
 from doctranslate.pipeline.outcomes import BatchResult
 from doctranslate.pipeline.plan import BatchPlan
+from doctranslate.qa.live import CheckedGatherer, LiveChecker
 from doctranslate.settings import Settings
 from doctranslate.storage.account import StorageAccount
 from doctranslate.wire import TranslationStatus
 from doctranslate_prefect.tasks.limits import before_status_poll
+from doctranslate_prefect.tasks.progress import progress
 
 
 @task(name="follow", cache_policy=NO_CACHE, persist_result=False, task_run_name="follow-{batch_id}")
-async def follow(batch_id: str, batch: BatchPlan, destination: Destination, settings: Settings) -> BatchResult:
-    """>>> await follow(batch_id, batch_plan, run_plan.layout.destination, settings)  # doctest: +SKIP"""
+async def follow(
+    batch_id: str,
+    batch: BatchPlan,
+    destination: Destination,
+    settings: Settings,
+    checker: LiveChecker | None = None,
+) -> BatchResult:
+    """>>> await follow(batch_id, batch_plan, run_plan.layout.destination, settings)  # doctest: +SKIP
+
+    With a `checker`, each round of translations is checked (QA) as soon as it is gathered."""
     logger = get_run_logger()
-    progress = await acreate_progress_artifact(0.0, key=f"progress-{batch_id}", description=f"Batch {batch_id}")
+    # On the run's page, not in the artifact list: one keyed artifact per batch would fill it.
+    artifact = await acreate_progress_artifact(0.0, description=f"Batch {batch_id}: documents finished, of all")
     seen: list[tuple[str, int]] = []
 
     async def report_progress(status: TranslationStatus) -> None:
@@ -31,7 +42,7 @@ async def follow(batch_id: str, batch: BatchPlan, destination: Destination, sett
         if seen and seen[-1] == (status.status.value, s.finished):
             return
         seen.append((status.status.value, s.finished))
-        await aupdate_progress_artifact(progress, 100.0 * s.finished / s.total if s.total else 0.0)
+        await aupdate_progress_artifact(artifact, 100.0 * s.finished / s.total if s.total else 0.0)
         logger.info(
             "batch %s %s: %d/%d done (%d succeeded, %d failed), %d characters charged",
             batch_id,
@@ -41,10 +52,23 @@ async def follow(batch_id: str, batch: BatchPlan, destination: Destination, sett
             s.success,
             s.failed,
             s.total_character_charged,
+            extra=progress(
+                "batch",
+                batch=batch_id,
+                status=status.status.value,
+                done=s.finished,
+                total=s.total,
+                succeeded=s.success,
+                failed=s.failed,
+            ),
         )
 
     account = StorageAccount(settings)
-    gatherer = BatchGatherer(account, GatherSettings.from_settings(settings, destination), batch_key=batch.batch.key)
+    gatherer: Gatherer = BatchGatherer(
+        account, GatherSettings.from_settings(settings, destination), batch_key=batch.batch.key
+    )
+    if checker is not None:
+        gatherer = CheckedGatherer(gatherer, checker)
     async with AsyncDocumentTranslationClient.from_settings(settings) as client:
         follower = BatchFollower(
             client,

@@ -172,6 +172,7 @@ class Calls:
         *,
         source_language: str | None = None,
         category: str | None = None,
+        deployment_name: str | None = None,
         allow_fallback: bool | None = None,
         glossaries: Sequence[tuple[str, bytes, str]] = (),
     ) -> Call[TranslatedDocument]:
@@ -179,13 +180,17 @@ class Calls:
         if self.routes.sync_translate_path is None:
             raise BadInputError(
                 f"synchronous document translation does not exist in API {self.routes.api_version.value}",
-                hint="set DOCTRANSLATE_API_VERSION=2024-05-01",
+                hint=f"set DOCTRANSLATE_API_VERSION={ApiVersion.V2026_03_01.value}",
             )
+        if deployment_name and self.routes.api_version is not ApiVersion.V2026_03_01:
+            raise _only_in("deploymentName", ApiVersion.V2026_03_01, self.routes.api_version)
         extra = {"targetLanguage": target_language}
         if source_language:
             extra["sourceLanguage"] = source_language
         if category:
             extra["category"] = category
+        if deployment_name:
+            extra["deploymentName"] = deployment_name
         if allow_fallback is not None:
             extra["allowFallback"] = str(allow_fallback).lower()
         files = [("document", document), *(("glossary", glossary) for glossary in glossaries)]
@@ -199,13 +204,27 @@ class Calls:
         )
 
     def _check_version_rules(self, details: StartTranslationDetails) -> None:
-        if self.routes.api_version is ApiVersion.V1_1:
+        """Refuse, before sending, a field the chosen API version does not have (the service would ignore it)."""
+        version = self.routes.api_version
+        if version is not ApiVersion.V2026_03_01:
+            if details.options is not None and details.options.translate_text_within_image is not None:
+                raise _only_in("options.translateTextWithinImage", ApiVersion.V2026_03_01, version)
+            for index, batch in enumerate(details.inputs):
+                for target in batch.targets:
+                    if target.deployment_name is not None:
+                        field = f"inputs[{index}].targets[{target.language}].deploymentName"
+                        raise _only_in(field, ApiVersion.V2026_03_01, version)
+        if version is ApiVersion.V1_1:
             return
         for index, batch in enumerate(details.inputs):
             for target in batch.targets:
                 if target.options is not None and target.options.pdf_output_additional_format is not None:
-                    raise BadInputError(
-                        f"inputs[{index}].targets[{target.language}].options.pdfOutputAdditionalFormat exists "
-                        f"only in API v1.1, not {self.routes.api_version.value}",
-                        hint="set DOCTRANSLATE_API_VERSION=v1.1 or drop the option",
-                    )
+                    field = f"inputs[{index}].targets[{target.language}].options.pdfOutputAdditionalFormat"
+                    raise _only_in(field, ApiVersion.V1_1, version)
+
+
+def _only_in(field: str, wanted: ApiVersion, chosen: ApiVersion) -> BadInputError:
+    return BadInputError(
+        f"{field} exists only in API {wanted.value}, not {chosen.value}",
+        hint=f"set DOCTRANSLATE_API_VERSION={wanted.value} or drop the option",
+    )

@@ -18,7 +18,7 @@ USER_AGENT = "doctranslate/0.1 (+httpx)"
 class ClientConfig:
     endpoint: str
     auth: httpx.Auth | None = field(default=None, repr=False)
-    api_version: ApiVersion = ApiVersion.V2024_05_01
+    api_version: ApiVersion = ApiVersion.V2026_03_01
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     timeout_seconds: float = 30.0
     poll_interval_seconds: float = 5.0

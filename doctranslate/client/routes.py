@@ -1,7 +1,7 @@
 """Where each operation lives in each API generation, and how list filters are spelt there.
 
 v1.x puts the version in the path (`/translator/text/batch/v1.1/batches`) and uses `$top`-style
-names; 2024-05-01 moves to `/translator/document/batches?api-version=...` with `top`-style names
+names; 2024-05-01 (and 2026-03-01) move to `/translator/document/batches?api-version=...` with `top`-style names
 (which the live service honours, api-facts §3.6). One data table per family, no subclassing.
 """
 
@@ -77,6 +77,7 @@ def _dated(version: ApiVersion) -> RouteFamily:
 _FAMILIES = {
     ApiVersion.V1_0: _v1(ApiVersion.V1_0),
     ApiVersion.V1_1: _v1(ApiVersion.V1_1),
+    ApiVersion.V2026_03_01: _dated(ApiVersion.V2026_03_01),
     ApiVersion.V2024_05_01: _dated(ApiVersion.V2024_05_01),
 }
 

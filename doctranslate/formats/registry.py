@@ -7,10 +7,12 @@ from typing import Final
 from doctranslate.formats.base import DocumentHandler
 from doctranslate.formats.delimited import DelimitedHandler
 from doctranslate.formats.html import HtmlHandler
+from doctranslate.formats.image import ImageHandler
 from doctranslate.formats.json_strings import JsonHandler
 from doctranslate.formats.markdown import MarkdownHandler
 from doctranslate.formats.office_open_xml import office_open_xml_handlers
 from doctranslate.formats.open_document import open_document_handlers
+from doctranslate.formats.pdf import PdfHandler
 from doctranslate.formats.plain_text import PlainTextHandler
 from doctranslate.formats.xliff import XliffHandler
 
@@ -24,6 +26,8 @@ HANDLERS: Final[tuple[DocumentHandler, ...]] = (
     DelimitedHandler(tab_separated=False),
     DelimitedHandler(tab_separated=True),
     JsonHandler(),
+    PdfHandler(),
+    ImageHandler(),
 )
 
 

@@ -27,9 +27,16 @@ from doctranslate.local.engines import TranslationEngine, engine_named
 from doctranslate.local.faults import FaultPlan, RequestFaults
 from doctranslate.local.gateway import refusal
 from doctranslate.local.jobs import JobRunner
-from doctranslate.local.limits import over_the_door_limits
+from doctranslate.local.limits import over_the_door_limits, unknown_language
 from doctranslate.local.paging import ListParameterError, ListRequest, page
-from doctranslate.local.presenter import batch_body, document_body, error_body, format_listing, gateway_error_body
+from doctranslate.local.presenter import (
+    WireShape,
+    batch_body,
+    document_body,
+    error_body,
+    format_listing,
+    gateway_error_body,
+)
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
 from doctranslate.local.state import BatchRow, StateStore
 from doctranslate.local.sync_route import add_sync_route
@@ -73,6 +80,15 @@ class Family:
     @property
     def batches_path(self) -> str:
         return "/translator/document/batches" if self.dated else f"/translator/text/batch/{self.version}/batches"
+
+    @property
+    def shape(self) -> WireShape:
+        """Dated versions compare as text: `2024-11-01-preview` > `2024-05-01`."""
+        return WireShape(
+            explicit_port=self.dated,
+            image_counters=self.dated and self.version >= "2024-11",
+            deployments=self.dated and self.version >= "2026-03",
+        )
 
     def operation_location(self, base: str, batch_id: str) -> str:
         suffix = f"?api-version={self.version}" if self.dated else ""
@@ -208,8 +224,11 @@ class _BatchRoutes:
         over = over_the_door_limits(details)
         if over is not None:
             return _invalid(over, "RequestLimitExceeded")
+        wrong_language = unknown_language(details)
+        if wrong_language is not None:
+            return _invalid(wrong_language[1], wrong_language[0])
         batch_id = str(uuid.uuid4())
-        self._store.create_batch(batch_id, json.dumps(details.to_wire()))
+        self._store.create_batch(batch_id, json.dumps(details.to_wire()), family.version)
         self._service.runner.schedule(batch_id)
         languages = sorted({t.language for b in details.inputs for t in b.targets})
         logger.info("accepted batch %s: %d input(s) into %s", batch_id, len(details.inputs), ",".join(languages))
@@ -234,35 +253,39 @@ class _BatchRoutes:
             query=request.query_params,
             dollar_names=not family.dated,
         )
-        body["value"] = [batch_body(b, self._store.tally(b.id)) for b in body["value"]]
+        body["value"] = [batch_body(b, self._store.tally(b.id), family.shape) for b in body["value"]]
         return _json(200, body)
 
-    def _batch(self, request: Request, batch_id: str) -> BatchRow | JSONResponse:
-        """The batch a route names, or the answer that says why there is none (bad version, unknown id)."""
+    def _batch(self, request: Request, batch_id: str) -> tuple[Family, BatchRow] | JSONResponse:
+        """The batch a route names (and the family it was asked in), or the answer that says why there is none
+        (bad version, unknown id)."""
         family = _family(request)
         if isinstance(family, JSONResponse):
             return family
         batch = self._store.get_batch(batch_id)
-        return _not_found("id") if batch is None else batch
+        return _not_found("id") if batch is None else (family, batch)
 
     async def get_batch(self, request: Request, batch_id: str) -> Response:
-        batch = self._batch(request, batch_id)
-        if isinstance(batch, JSONResponse):
-            return batch
-        body, age = self._service.faults.cached_status(batch_id, batch_body(batch, self._store.tally(batch_id)))
+        found = self._batch(request, batch_id)
+        if isinstance(found, JSONResponse):
+            return found
+        family, batch = found
+        fresh = batch_body(batch, self._store.tally(batch_id), family.shape)
+        body, age = self._service.faults.cached_status(batch_id, fresh)
         headers = {"Cache-Control": "public, max-age=1"} | ({"Age": str(age)} if age is not None else {})
         return _json(200, body, headers)
 
     async def cancel(self, request: Request, batch_id: str) -> Response:
-        batch = self._batch(request, batch_id)
-        if isinstance(batch, JSONResponse):
-            return batch
+        found = self._batch(request, batch_id)
+        if isinstance(found, JSONResponse):
+            return found
+        family, batch = found
         if batch.status.is_terminal or batch.status is Status.CANCELLING:
             return _invalid(f"The batch is already {batch.status.value} and cannot be cancelled.", "InvalidCancel")
         self._store.request_cancel(batch_id)
         cancelled = self._store.get_batch(batch_id)
         assert cancelled is not None
-        return _json(200, batch_body(cancelled, self._store.tally(batch_id)))
+        return _json(200, batch_body(cancelled, self._store.tally(batch_id), family.shape))
 
     async def list_documents(self, request: Request, batch_id: str) -> Response:
         family = _family(request)
@@ -284,7 +307,7 @@ class _BatchRoutes:
             query=request.query_params,
             dollar_names=not family.dated,
         )
-        body["value"] = [document_body(d, explicit_port=family.dated) for d in body["value"]]
+        body["value"] = [document_body(d, family.shape) for d in body["value"]]
         return _json(200, body)
 
     async def get_document(self, request: Request, batch_id: str, document_id: str) -> Response:
@@ -294,7 +317,7 @@ class _BatchRoutes:
         document = self._store.get_document(batch_id, document_id)
         if document is None:
             return _not_found("document id")
-        return _json(200, document_body(document, explicit_port=family.dated))
+        return _json(200, document_body(document, family.shape))
 
 
 def _add_format_routes(app: FastAPI) -> None:

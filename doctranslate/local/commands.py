@@ -71,7 +71,9 @@ def local_service(
     serve(config, host=host, port=port, access_log=access_log)
 
 
-stack_app = typer.Typer(help="The local stack: Azurite + the local translation service, in the background.")
+stack_app = typer.Typer(
+    help="The local stack: Azurite, the local translation service and a Prefect server with its UI, in the background."
+)
 commands.add_typer(stack_app, name="stack")
 
 
@@ -86,6 +88,7 @@ def stack_up_command() -> None:
     """Start the stack (if not running) and print the settings that point doctranslate at it."""
     info = stack_up()
     typer.echo(f"# local stack running: Azurite on port {info.azurite.port}, translator on port {info.service.port}")
+    typer.echo(f"# Prefect UI: {info.ui_url}")
     typer.echo(f"# logs and data: {info.home}")
     _print_environment(info)
 
@@ -106,4 +109,5 @@ def stack_status_command() -> None:
         typer.echo("local stack: not running (start it with `doctranslate stack up`)")
         raise typer.Exit(1)
     typer.echo(f"# local stack running: Azurite pid {info.azurite.pid}, translator pid {info.service.pid}")
+    typer.echo(f"# Prefect UI: {info.ui_url or '(none: restart the stack to get one)'}")
     _print_environment(info)

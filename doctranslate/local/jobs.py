@@ -22,7 +22,9 @@ from doctranslate.errors import (
     StorageError,
 )
 from doctranslate.formats.base import DocumentHandler, Rewrite, SegmentTranslator
+from doctranslate.formats.embedded_images import images_scanned
 from doctranslate.formats.glossaries import MAX_GLOSSARY_BYTES, GlossaryTerms, parse_glossary
+from doctranslate.formats.image import MAX_IMAGE_BYTES, is_image
 from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import TranslationEngine
 from doctranslate.local.faults import FaultPlan
@@ -40,6 +42,7 @@ logger = logging.getLogger("doctranslate.local")
 
 WRITER_METADATA: Final = "doctranslatedocument"
 CHARACTERS_METADATA: Final = "doctranslatecharacters"
+IMAGES_METADATA: Final = "doctranslateimages"
 
 _SOURCE_DENIED: Final = "Cannot access source document location with the current permissions."
 _TARGET_DENIED: Final = "Cannot access target document location with the current permissions."
@@ -103,8 +106,10 @@ class JobRunner:
             return
         request = StartTranslationDetails.model_validate_json(batch.request)
         if not batch.enumerated:
+            # Image files are inputs from 2025-12-01-preview on (api-facts §9b); older versions skip them.
+            images = (batch.api_version or "") >= "2025-12"
             try:
-                self.store.add_documents(batch_id, await self._enumerate(request))
+                self.store.add_documents(batch_id, await self._enumerate(request, images=images))
             except ValidationFailure as failure:
                 self.store.set_batch_status(batch_id, Status.VALIDATION_FAILED, failure.error)
                 return
@@ -132,7 +137,7 @@ class JobRunner:
 
     # -- enumeration ---------------------------------------------------------------------------
 
-    async def _enumerate(self, request: StartTranslationDetails) -> list[NewDocument]:
+    async def _enumerate(self, request: StartTranslationDetails, *, images: bool) -> list[NewDocument]:
         """A batch of one input per document (storageType File) names the same containers in every input:
         the target is checked once, and of the sources only the first in each container (as a folder
         input checks only its first document); any other unreadable source fails as a document."""
@@ -140,7 +145,7 @@ class JobRunner:
         listable: set[tuple[str, str]] = set()
         readable: set[str] = set()
         for input_index, batch in enumerate(request.inputs):
-            names, source = await self._source_names(batch, readable)
+            names, source = await self._source_names(batch, readable, images=images)
             for target_index, target in enumerate(batch.targets):
                 target_location = await self._checked_target(batch, target, listable)
                 for name in names:
@@ -158,6 +163,7 @@ class JobRunner:
                             target_name=target_name,
                             target_path=target_location.blob_url(target_name, with_sas=False),
                             language=target.language,
+                            deployment_name=target.deployment_name,
                         )
                     )
         if not documents:
@@ -169,7 +175,9 @@ class JobRunner:
             )
         return documents
 
-    async def _source_names(self, batch: BatchRequest, readable: set[str]) -> tuple[list[str], SasLocation]:
+    async def _source_names(
+        self, batch: BatchRequest, readable: set[str], *, images: bool
+    ) -> tuple[list[str], SasLocation]:
         is_file = batch.storage_type is StorageType.FILE
         try:
             location = SasLocation.parse(batch.source.source_url.get_secret_value(), is_blob=is_file)
@@ -184,7 +192,9 @@ class JobRunner:
             suffix = (batch.source.filter.suffix or "") if batch.source.filter else ""
             blobs = await container.list_blobs(
                 prefix,
-                keep=lambda name: name.endswith(suffix) and document_format_for(name) is not None,
+                keep=lambda name: (
+                    name.endswith(suffix) and document_format_for(name) is not None and (images or not is_image(name))
+                ),
                 most=MAX_BATCH_DOCUMENTS,
             )
             names = [b.name for b in blobs]
@@ -232,7 +242,7 @@ class JobRunner:
             self.store.update_document(document.id, Status.RUNNING, progress=0.0)
             await self.faults.pause_for_document()
             try:
-                characters = await self._translate(request, document, glossaries)
+                characters, images = await self._translate(request, document, glossaries)
             except DocumentFailure as failure:
                 self.store.update_document(document.id, Status.FAILED, progress=0.0, characters=0, error=failure.error)
                 return
@@ -241,20 +251,24 @@ class JobRunner:
                 internal = DocumentFailure("InternalServerError", "Internal Server Error.", "InternalServerError")
                 self.store.update_document(document.id, Status.FAILED, progress=0.0, characters=0, error=internal.error)
                 return
-            self.store.update_document(document.id, Status.SUCCEEDED, progress=1.0, characters=characters, written=True)
+            self.store.update_document(
+                document.id, Status.SUCCEEDED, progress=1.0, characters=characters, written=True, images=images
+            )
 
     async def _translate(
         self,
         request: StartTranslationDetails,
         document: DocumentRow,
         glossaries: dict[tuple[int, int], GlossaryTerms | None],
-    ) -> int:
+    ) -> tuple[int, int | None]:
+        """(characters charged, images whose text was translated or None when not asked for)."""
         batch = request.inputs[document.input_index]
         target = batch.targets[document.target_index]
         is_file = batch.storage_type is StorageType.FILE
         source = self._container(batch.source.source_url.get_secret_value(), is_file, "InvalidDocumentAccessLevel")
         output = self._container(target.target_url.get_secret_value(), is_file, "InvalidTargetDocumentAccessLevel")
 
+        wants_images = bool(request.options and request.options.translate_text_within_image)
         if document.status is Status.RUNNING:  # started before a restart: its output may be written already
             already = await self._existing_output(output, document)
             if already is not None:
@@ -281,8 +295,14 @@ class JobRunner:
             )
 
         rewrite = await _rewrite(handler, data, engine)
+        if is_image(document.source_name):
+            images: int | None = 1  # an image file is one image charged, whatever was asked
+        else:
+            images = images_scanned(document.source_name, data) if wants_images else None
         content_type = mimetypes.guess_type(document.source_name)[0] or "application/octet-stream"
         metadata = {WRITER_METADATA: document.id, CHARACTERS_METADATA: str(rewrite.characters)}
+        if images is not None:
+            metadata[IMAGES_METADATA] = str(images)
         try:
             await output.create(document.target_name, rewrite.content, content_type=content_type, metadata=metadata)
         except BlobExistsError:
@@ -292,7 +312,7 @@ class JobRunner:
             return resumed
         except StorageError:
             raise DocumentFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
-        return rewrite.characters
+        return rewrite.characters, images
 
     def _container(self, url: str, is_blob: bool, denied_code: str) -> SasContainer:
         try:
@@ -301,8 +321,8 @@ class JobRunner:
             message = _SOURCE_DENIED if denied_code == "InvalidDocumentAccessLevel" else _TARGET_DENIED
             raise DocumentFailure(denied_code, message) from None
 
-    async def _existing_output(self, output: SasContainer, document: DocumentRow) -> int | None:
-        """None when the target is free; the characters charged when this very document wrote it
+    async def _existing_output(self, output: SasContainer, document: DocumentRow) -> tuple[int, int | None] | None:
+        """None when the target is free; the characters and images charged when this very document wrote it
         before a restart; `TargetFileAlreadyExists` when something else is there."""
         try:
             found = [
@@ -314,8 +334,10 @@ class JobRunner:
             raise DocumentFailure("InvalidTargetDocumentAccessLevel", _TARGET_DENIED) from None
         if not found:
             return None
-        if found[0].metadata.get(WRITER_METADATA) == document.id:
-            return int(found[0].metadata.get(CHARACTERS_METADATA) or 0)
+        metadata = found[0].metadata
+        if metadata.get(WRITER_METADATA) == document.id:
+            images = metadata.get(IMAGES_METADATA)
+            return int(metadata.get(CHARACTERS_METADATA) or 0), int(images) if images is not None else None
         raise DocumentFailure("TargetFileAlreadyExists", "Target document file already exists.")
 
     async def _glossary(self, target: TargetInput, source_language: str | None) -> GlossaryTerms | None:
@@ -348,12 +370,15 @@ class JobRunner:
 
 
 async def _read_source(source: SasContainer, name: str) -> bytes:
+    image = is_image(name)
+    most = MAX_IMAGE_BYTES if image else MAX_DOCUMENT_BYTES
     try:
-        return await source.read(name, most=MAX_DOCUMENT_BYTES)
+        return await source.read(name, most=most)
     except StorageError:
         raise DocumentFailure("InvalidDocumentAccessLevel", _SOURCE_DENIED) from None
     except BlobTooLarge:
-        message = f"The document is larger than {MAX_DOCUMENT_BYTES // 1024 // 1024} MB, the service's limit."
+        what = "an image" if image else "a document"
+        message = f"The file is larger than {most // 1024 // 1024} MB, the service's limit for {what}."
         raise DocumentFailure("DocumentSizeExceeded", message) from None
 
 

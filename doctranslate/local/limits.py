@@ -1,5 +1,5 @@
 """The real service's limits, enforced by the local service where a hostile or careless client meets them:
-at the door (one start request), while listing a source, and while reading each blob.
+at the door (one start request: its size and its languages), while listing a source, and while reading each blob.
 
 Without them one request of 378 KB (100 inputs x 2,000 targets) became 200,000 documents and 740 MB, a
 listing whose `NextMarker` never ends grew without bound, and a 100 MB blob was read whole. The figures are
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from doctranslate.languages import UnknownLanguage, canonical_language
 from doctranslate.pipeline.limits import MAX_BATCH_DOCUMENTS, MAX_BATCH_LANGUAGES
 from doctranslate.wire.requests import StartTranslationDetails
 
@@ -31,4 +32,20 @@ def over_the_door_limits(details: StartTranslationDetails) -> str | None:
     glossaries = sum(len(target.glossaries or []) for batch in details.inputs for target in batch.targets)
     if glossaries > MAX_BATCH_DOCUMENTS:
         return f"The request names {glossaries:,} glossaries; at most {MAX_BATCH_DOCUMENTS:,} are read per batch."
+    return None
+
+
+def unknown_language(details: StartTranslationDetails) -> tuple[str, str] | None:
+    """(inner code, message) for the first source or target language the service does not translate, or None.
+
+    The real service's code for this is unconfirmed (api-facts §13); the codes here say which language was
+    wrong, and the messages are the Translator text API's for the same mistake."""
+    for index, batch in enumerate(details.inputs):
+        checks = [("InvalidSourceLanguage", "source", batch.source.language)] if batch.source.language else []
+        checks += [("InvalidTargetLanguage", "target", target.language) for target in batch.targets]
+        for code, which, language in checks:
+            try:
+                canonical_language(language or "")
+            except UnknownLanguage as exc:
+                return code, f"inputs[{index}]: the {which} language is not valid: {exc}."
     return None

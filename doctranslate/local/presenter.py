@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -9,6 +10,15 @@ from urllib.parse import urlsplit, urlunsplit
 from doctranslate.local.state import BatchRow, DocumentRow, Tally
 from doctranslate.wire.formats import FileFormat
 from doctranslate.wire.status import Status
+
+
+@dataclass(frozen=True)
+class WireShape:
+    """What the answers of one API version carry: the first 2024 shape, and what came since."""
+
+    explicit_port: bool = False  # 2024-05-01 and later write `:443` into paths
+    image_counters: bool = False  # 2024-11-01-preview and later, when a request asked for text in images
+    deployments: bool = False  # 2026-03-01: `deploymentName` per document
 
 
 def dotnet_timestamp(moment: datetime) -> str:
@@ -35,8 +45,8 @@ def gateway_error_body(status: int, message: str) -> dict[str, Any]:
     return {"error": {"code": str(status), "message": message}}
 
 
-def summary(tally: Tally) -> dict[str, int]:
-    return {
+def summary(tally: Tally, shape: WireShape) -> dict[str, int]:
+    counts = {
         "total": tally.total,
         "failed": tally.counts.get(Status.FAILED, 0),
         "success": tally.counts.get(Status.SUCCEEDED, 0),
@@ -45,9 +55,14 @@ def summary(tally: Tally) -> dict[str, int]:
         "cancelled": tally.counts.get(Status.CANCELLED, 0),
         "totalCharacterCharged": tally.characters,
     }
+    if shape.image_counters and tally.images is not None:
+        counts |= {"totalImageScansSucceeded": tally.images, "totalImageScansFailed": 0}
+        if shape.deployments:
+            counts["totalImageCharged"] = tally.images
+    return counts
 
 
-def batch_body(batch: BatchRow, tally: Tally) -> dict[str, Any]:
+def batch_body(batch: BatchRow, tally: Tally, shape: WireShape) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": batch.id,
         "createdDateTimeUtc": dotnet_timestamp(batch.created),
@@ -56,7 +71,7 @@ def batch_body(batch: BatchRow, tally: Tally) -> dict[str, Any]:
     }
     if batch.error:
         body["error"] = batch.error
-    body["summary"] = summary(tally)
+    body["summary"] = summary(tally, shape)
     return body
 
 
@@ -68,12 +83,12 @@ def _with_explicit_port(url: str) -> str:
     return url
 
 
-def document_body(document: DocumentRow, *, explicit_port: bool) -> dict[str, Any]:
-    shape = _with_explicit_port if explicit_port else str
+def document_body(document: DocumentRow, shape: WireShape) -> dict[str, Any]:
+    address = _with_explicit_port if shape.explicit_port else str
     body: dict[str, Any] = {}
     if document.status is Status.SUCCEEDED:
-        body["path"] = shape(document.target_path)
-    body["sourcePath"] = shape(document.source_path)
+        body["path"] = address(document.target_path)
+    body["sourcePath"] = address(document.source_path)
     body["createdDateTimeUtc"] = dotnet_timestamp(document.created)
     body["lastActionDateTimeUtc"] = dotnet_timestamp(document.last_action)
     body["status"] = document.status.value
@@ -82,7 +97,15 @@ def document_body(document: DocumentRow, *, explicit_port: bool) -> dict[str, An
         body["error"] = document.error
     body["progress"] = 1 if document.status is Status.SUCCEEDED else document.progress
     body["id"] = document.id
-    body["characterCharged"] = document.characters if document.status is Status.SUCCEEDED else 0
+    succeeded = document.status is Status.SUCCEEDED
+    body["characterCharged"] = document.characters if succeeded else 0
+    if shape.image_counters and document.images is not None:
+        images = document.images if succeeded else 0
+        body |= {"totalImageScansSucceeded": images, "totalImageScansFailed": 0}
+        if shape.deployments:
+            body |= {"imageCharged": images, "imageCharacterDetected": 0}
+    if shape.deployments and document.deployment_name:
+        body["deploymentName"] = document.deployment_name
     return body
 
 

@@ -8,6 +8,7 @@ import logging
 
 from doctranslate.errors import DocumentFormatError, NoTranslatableTextError
 from doctranslate.formats.base import DocumentHandler, Rewrite, SegmentTranslator
+from doctranslate.formats.image import OcrUnavailableError
 
 logger = logging.getLogger("doctranslate.local")
 
@@ -24,10 +25,19 @@ class Unrewritable(Exception):
 async def rewrite(handler: DocumentHandler, data: bytes, translate: SegmentTranslator) -> Rewrite:
     try:
         return await asyncio.to_thread(handler.rewrite, data, translate)
-    except NoTranslatableTextError:
-        raise Unrewritable("NoTranslatableText", "The document does not have any translatable text.") from None
+    except NoTranslatableTextError as exc:  # why there is none, as a sentence (a PDF says it has no text layer)
+        raise Unrewritable("NoTranslatableText", _sentence(exc.message)) from None
+    except OcrUnavailableError as exc:  # what this machine lacks, not what is wrong with the document
+        raise Unrewritable(
+            "UnsupportedDocumentFormat", f"{_sentence(exc.message)} {_sentence(exc.hint or '')}"
+        ) from None
     except DocumentFormatError as exc:
         raise Unrewritable("InvalidDocument", exc.message) from None
     except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:  # content no reader of ours expected
         logger.warning("a document could not be read: %s", type(exc).__name__)
         raise Unrewritable("InvalidDocument", "The document could not be read; it may be corrupt.") from None
+
+
+def _sentence(message: str) -> str:
+    """`the document does not have any translatable text` -> `The document does not have any translatable text.`"""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

@@ -31,6 +31,7 @@ AZURITE_ACCOUNT: Final = "devstoreaccount1"
 AZURITE_KEY: Final = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 _PROJECT_ROOT: Final = Path(__file__).resolve().parents[2]
 _READY_TIMEOUT_SECONDS: Final = 60.0
+_PREFECT_READY_TIMEOUT_SECONDS: Final = 180.0  # its first start creates and migrates its database
 
 
 def free_port() -> int:
@@ -69,6 +70,7 @@ class ManagedProcess:
     pid: int
     port: int
     log: str
+    group: bool = False  # stop its whole process group (a server that runs its workers as children)
 
     def alive(self) -> bool:
         try:
@@ -81,14 +83,23 @@ class ManagedProcess:
         """SIGTERM, wait; SIGKILL only if it will not go."""
         if not self.alive():
             return
-        os.kill(self.pid, signal.SIGTERM)
+        self._signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive() or _reaped(self.pid):
                 return
             time.sleep(0.05)
-        os.kill(self.pid, signal.SIGKILL)
+        self._signal(signal.SIGKILL)
         _reaped(self.pid)
+
+    def _signal(self, number: int) -> None:
+        try:
+            if self.group:
+                os.killpg(self.pid, number)
+            else:
+                os.kill(self.pid, number)
+        except ProcessLookupError:
+            pass
 
 
 def _reaped(pid: int) -> bool:
@@ -112,8 +123,15 @@ def _spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> 
         )
 
 
-def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], what: str, log: Path) -> None:
-    deadline = time.monotonic() + _READY_TIMEOUT_SECONDS
+def _wait_until(
+    ready: Callable[[], bool],
+    process: subprocess.Popen[bytes],
+    what: str,
+    log: Path,
+    *,
+    timeout: float = _READY_TIMEOUT_SECONDS,
+) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -122,7 +140,7 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], wha
             return
         time.sleep(0.1)
     process.terminate()
-    raise StackError(f"{what} did not become ready within {_READY_TIMEOUT_SECONDS:.0f} s; see {log}")
+    raise StackError(f"{what} did not become ready within {timeout:.0f} s; see {log}")
 
 
 def _answers(url: str) -> bool:
@@ -193,6 +211,29 @@ def start_local_service(
     return ManagedProcess(process.pid, port, str(log))
 
 
+def start_prefect_server(*, port: int, log: Path, home: Path) -> ManagedProcess:
+    """A Prefect server with its UI, its database under `home` (run as a process: the core never imports Prefect)."""
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    env = {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",
+    }
+    home.mkdir(parents=True, exist_ok=True)
+    process = _spawn(command, log, env)
+    url = f"http://127.0.0.1:{port}/api/health"
+    _wait_until(lambda: _healthy(url), process, "the Prefect server", log, timeout=_PREFECT_READY_TIMEOUT_SECONDS)
+    return ManagedProcess(process.pid, port, str(log), group=True)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 @dataclass
 class StackInfo:
     """What `stack up` started, and the settings that point the pipeline at it."""
@@ -201,14 +242,22 @@ class StackInfo:
     service: ManagedProcess
     key: str
     home: str
+    prefect: ManagedProcess | None = None  # None: a stack started before it had a Prefect server
 
     @property
     def environment(self) -> dict[str, str]:
-        return {
+        settings = {
             "DOCTRANSLATE_TRANSLATOR_ENDPOINT": f"http://127.0.0.1:{self.service.port}",
             "DOCTRANSLATE_TRANSLATOR_KEY": self.key,
             "DOCTRANSLATE_STORAGE_CONNECTION_STRING": connection_string(self.azurite.port),
         }
+        if self.prefect is not None:
+            settings["PREFECT_API_URL"] = f"http://127.0.0.1:{self.prefect.port}/api"
+        return settings
+
+    @property
+    def ui_url(self) -> str | None:
+        return f"http://127.0.0.1:{self.prefect.port}" if self.prefect is not None else None
 
     def save(self) -> None:
         # It holds the local service's key: written whole as a new file of mode 600 (mkstemp), never readable
@@ -221,11 +270,13 @@ class StackInfo:
         if not path.is_file():
             return None
         data = json.loads(path.read_text())
-        return cls(ManagedProcess(**data["azurite"]), ManagedProcess(**data["service"]), data["key"], data["home"])
+        prefect = ManagedProcess(**data["prefect"]) if data.get("prefect") else None
+        services = ManagedProcess(**data["azurite"]), ManagedProcess(**data["service"])
+        return cls(*services, data["key"], data["home"], prefect)
 
     @property
     def running(self) -> bool:
-        return self.azurite.alive() and self.service.alive()
+        return all(p.alive() for p in (self.azurite, self.service, self.prefect) if p is not None)
 
 
 def default_home() -> Path:
@@ -233,16 +284,18 @@ def default_home() -> Path:
 
 
 def stack_up(home: Path | None = None) -> StackInfo:
-    """Start Azurite (on disk) and the local service (with durable state), unless already running."""
+    """Start Azurite (on disk), the local service (with durable state) and a Prefect server with its UI, unless
+    already running."""
     home = home or default_home()
     existing = StackInfo.load(home)
-    if existing is not None and existing.running:
+    if existing is not None and existing.running and existing.prefect is not None:
         return existing
     if existing is not None:
         stack_down(home)
     home.mkdir(parents=True, exist_ok=True)
     azurite = start_azurite(port=free_port(), log=home / "azurite.log", data_dir=home / "azurite")
     key = secrets.token_hex(16)
+    started = [azurite]
     try:
         service = start_local_service(
             port=free_port(),
@@ -251,10 +304,13 @@ def stack_up(home: Path | None = None) -> StackInfo:
             state_dir=home / "service",
             allowed_storage_hosts=(f"127.0.0.1:{azurite.port}",),
         )
+        started.append(service)
+        prefect = start_prefect_server(port=free_port(), log=home / "prefect.log", home=home / "prefect")
     except DocTranslateError:
-        azurite.stop()
+        for process in reversed(started):
+            process.stop()
         raise
-    info = StackInfo(azurite, service, key, str(home))
+    info = StackInfo(azurite, service, key, str(home), prefect)
     info.save()
     return info
 
@@ -265,6 +321,8 @@ def stack_down(home: Path | None = None) -> bool:
     info = StackInfo.load(home)
     if info is None:
         return False
+    if info.prefect is not None:
+        info.prefect.stop()
     info.service.stop()
     info.azurite.stop()
     (home / "stack.json").unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Mapping
@@ -30,7 +31,8 @@ CREATE TABLE IF NOT EXISTS batches (
     request TEXT NOT NULL,
     error TEXT,
     cancel_requested INTEGER NOT NULL DEFAULT 0,
-    enumerated INTEGER NOT NULL DEFAULT 0
+    enumerated INTEGER NOT NULL DEFAULT 0,
+    api_version TEXT
 );
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -49,11 +51,19 @@ CREATE TABLE IF NOT EXISTS documents (
     progress REAL NOT NULL DEFAULT 0,
     characters INTEGER NOT NULL DEFAULT 0,
     written INTEGER NOT NULL DEFAULT 0,
-    error TEXT
+    error TEXT,
+    deployment_name TEXT,
+    images INTEGER
 );
 CREATE INDEX IF NOT EXISTS documents_by_batch ON documents(batch_id, seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+_ADDED_COLUMNS = {"documents": {"deployment_name": "TEXT", "images": "INTEGER"}, "batches": {"api_version": "TEXT"}}
+"""Columns newer than the first schema: added to a state file an older service wrote."""
+
+
+_FIRST_IDS = 0x7F000000
+"""New counters start below this, leaving room for 16 million ids before the 8 hex digits run out."""
 
 
 def utc_now() -> datetime:
@@ -70,6 +80,7 @@ class BatchRow:
     error: dict[str, Any] | None
     cancel_requested: bool
     enumerated: bool
+    api_version: str | None = None  # the version it was started with (None: before it was kept; v1.x or 2024)
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ class DocumentRow:
     characters: int
     written: bool
     error: dict[str, Any] | None
+    deployment_name: str | None = None
+    images: int | None = None  # images whose text was translated; None when the request did not ask for it
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,7 @@ class NewDocument:
     target_name: str
     target_path: str
     language: str
+    deployment_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,7 @@ class Tally:
 
     counts: Mapping[Status, int]
     characters: int
+    images: int | None = None  # images charged for the succeeded documents; None when none was asked for
 
     @property
     def total(self) -> int:
@@ -125,6 +140,7 @@ def _batch(row: sqlite3.Row) -> BatchRow:
         error=json.loads(row["error"]) if row["error"] else None,
         cancel_requested=bool(row["cancel_requested"]),
         enumerated=bool(row["enumerated"]),
+        api_version=row["api_version"],
     )
 
 
@@ -146,6 +162,8 @@ def _document(row: sqlite3.Row) -> DocumentRow:
         characters=row["characters"],
         written=bool(row["written"]),
         error=json.loads(row["error"]) if row["error"] else None,
+        deployment_name=row["deployment_name"],
+        images=row["images"],
     )
 
 
@@ -165,6 +183,11 @@ class StateStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            for table, columns in _ADDED_COLUMNS.items():
+                present = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                for column, kind in columns.items():
+                    if column not in present:
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -182,8 +205,10 @@ class StateStore:
             self._db.execute("COMMIT")
 
     def _next(self, db: sqlite3.Connection, counter: str, count: int = 1) -> int:
+        """The next `count` numbers of a counter. A new counter starts at a random point, as the real service's
+        document ids (`010a04da-0000-…`) count from wherever it is: two fresh services never share ids."""
         row = db.execute("SELECT value FROM counters WHERE name = ?", (counter,)).fetchone()
-        start = (row["value"] if row else 0) + 1
+        start = (row["value"] if row else secrets.randbelow(_FIRST_IDS)) + 1
         db.execute(
             "INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             (counter, start + count - 1),
@@ -192,13 +217,14 @@ class StateStore:
 
     # -- batches -------------------------------------------------------------------------------
 
-    def create_batch(self, batch_id: str, request_json: str) -> BatchRow:
+    def create_batch(self, batch_id: str, request_json: str, api_version: str | None = None) -> BatchRow:
         now = utc_now().isoformat()
         with self._transaction() as db:
             seq = self._next(db, "batch")
             db.execute(
-                "INSERT INTO batches(id, seq, created, last_action, status, request) VALUES (?, ?, ?, ?, ?, ?)",
-                (batch_id, seq, now, now, Status.NOT_STARTED.value, request_json),
+                "INSERT INTO batches(id, seq, created, last_action, status, request, api_version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (batch_id, seq, now, now, Status.NOT_STARTED.value, request_json, api_version),
             )
         found = self.get_batch(batch_id)
         assert found is not None
@@ -257,8 +283,8 @@ class StateStore:
             first = self._next(db, "document", len(documents))
             db.executemany(
                 "INSERT INTO documents(id, batch_id, seq, input_index, target_index, source_name, source_path,"
-                " target_name, target_path, language, status, created, last_action)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " target_name, target_path, language, status, created, last_action, deployment_name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         f"{first + offset:08x}-0000-0000-0000-000000000000",
@@ -274,6 +300,7 @@ class StateStore:
                         Status.NOT_STARTED.value,
                         now,
                         now,
+                        d.deployment_name,
                     )
                     for offset, d in enumerate(documents)
                 ],
@@ -295,11 +322,13 @@ class StateStore:
         """Counts by status and the characters charged, counted in SQL for every status read."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT status, COUNT(*), SUM(CASE WHEN status = ? THEN characters ELSE 0 END) FROM documents "
-                "WHERE batch_id = ? GROUP BY status",
-                (Status.SUCCEEDED.value, batch_id),
+                "SELECT status, COUNT(*), SUM(CASE WHEN status = ? THEN characters ELSE 0 END),"
+                " SUM(CASE WHEN status = ? THEN images END), COUNT(images) FROM documents"
+                " WHERE batch_id = ? GROUP BY status",
+                (Status.SUCCEEDED.value, Status.SUCCEEDED.value, batch_id),
             ).fetchall()
-        return Tally({Status(row[0]): row[1] for row in rows}, sum(row[2] or 0 for row in rows))
+        images = sum(row[3] or 0 for row in rows) if any(row[4] for row in rows) else None
+        return Tally({Status(row[0]): row[1] for row in rows}, sum(row[2] or 0 for row in rows), images)
 
     def get_document(self, batch_id: str, document_id: str) -> DocumentRow | None:
         with self._lock:
@@ -317,11 +346,13 @@ class StateStore:
         characters: int | None = None,
         written: bool | None = None,
         error: dict[str, Any] | None = None,
+        images: int | None = None,
     ) -> None:
         with self._transaction() as db:
             db.execute(
                 "UPDATE documents SET status = ?, last_action = ?, progress = COALESCE(?, progress),"
-                " characters = COALESCE(?, characters), written = COALESCE(?, written), error = ? WHERE id = ?",
+                " characters = COALESCE(?, characters), written = COALESCE(?, written), error = ?,"
+                " images = COALESCE(?, images) WHERE id = ?",
                 (
                     status.value,
                     utc_now().isoformat(),
@@ -329,6 +360,7 @@ class StateStore:
                     characters,
                     None if written is None else int(written),
                     json.dumps(error) if error else None,
+                    images,
                     document_id,
                 ),
             )

@@ -18,11 +18,12 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from doctranslate.errors import GlossaryError
 from doctranslate.formats.glossaries import GlossaryTerms, parse_glossary
 from doctranslate.formats.registry import handler_for
+from doctranslate.languages import LANGUAGE_CODES
 from doctranslate.local.engines import TranslationEngine
 from doctranslate.local.rewriting import Unrewritable, rewrite
+from doctranslate.pipeline.limits import MAX_SYNC_DOCUMENT_BYTES
 from doctranslate.wire.catalogue import glossary_format_named
 
-MAX_SYNC_DOCUMENT_BYTES: Final = 10 * 1024 * 1024
 MAX_SYNC_GLOSSARY_BYTES: Final = 1024 * 1024
 MAX_SYNC_BODY_BYTES: Final = MAX_SYNC_DOCUMENT_BYTES + MAX_SYNC_GLOSSARY_BYTES + 64 * 1024  # and the form's framing
 _EXPOSED: Final = "X-RequestId,x-ms-request-id,X-RequestId-Forwarded,X-Metered-Usage"
@@ -52,6 +53,9 @@ def add_sync_route(
         target = request.query_params.get("targetLanguage")
         if not target:
             return sync_error(400, "The targetLanguage field is required.")
+        for which, language in (("target", target), ("source", request.query_params.get("sourceLanguage"))):
+            if language and language.lower() not in LANGUAGE_CODES:
+                return sync_error(400, f"The {which} language is not valid: {language!r}.")
         form = await _form(request)
         if isinstance(form, JSONResponse):
             return form

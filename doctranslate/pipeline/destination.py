@@ -48,6 +48,15 @@ class Destination(BaseModel):
         )
         return cls(container=location.container, root=location.prefix.strip("/"))
 
+    @classmethod
+    def local_only(cls, out_dir: str) -> Destination:
+        """A local folder and nothing in storage: where a `--sync` run, which uses no storage, writes."""
+        return cls(container="", root="", download_dir=out_dir)
+
+    @property
+    def in_storage(self) -> bool:
+        return bool(self.container)
+
     @property
     def local(self) -> Path | None:
         return Path(self.download_dir) if self.download_dir else None

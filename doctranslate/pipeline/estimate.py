@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from doctranslate.errors import BudgetExceededError, DocumentFormatError, NoTranslatableTextError
+from doctranslate.formats.embedded_images import images_scanned
+from doctranslate.formats.image import is_image
 from doctranslate.formats.registry import handler_for
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.scan import SourceDocument
@@ -17,7 +19,10 @@ from doctranslate.pipeline.scan import SourceDocument
 
 def document_characters(document: SourceDocument) -> int:
     """What the service will charge for one document; a blob in storage counts its size (an upper bound for
-    text): reading it to count would be the download that translating in place avoids."""
+    text): reading it to count would be the download that translating in place avoids. An image file is priced
+    per image, not by its characters (see `estimate_images`)."""
+    if is_image(document.relative_path):
+        return 0
     handler = handler_for(document.relative_path)
     if handler is None or document.local_path is None:
         return document.size
@@ -38,12 +43,37 @@ def estimate_characters(pairs: Sequence[Pair]) -> int:
     return total
 
 
-def check_budget(characters: int, price_per_million: float, budget: float | None) -> float:
-    cost = characters * price_per_million / 1_000_000
+def estimate_images(pairs: Sequence[Pair], *, text_in_images: bool) -> int:
+    """Images the service will charge, per language: each image file, and with text in images the pictures of
+    local .docx and .pptx documents (a blob in storage is not opened to count them)."""
+    per_document: dict[str, int] = {}
+    for pair in pairs:
+        path, local = pair.document.relative_path, pair.document.local_path
+        if path in per_document:
+            continue
+        if is_image(path):
+            per_document[path] = 1
+        elif text_in_images and local is not None:
+            per_document[path] = images_scanned(path, local.read_bytes())
+        else:
+            per_document[path] = 0
+    return sum(per_document[pair.document.relative_path] for pair in pairs)
+
+
+def check_budget(
+    characters: int, price_per_million: float, budget: float | None, *, images: int = 0, price_per_image: float = 0.0
+) -> float:
+    cost = characters * price_per_million / 1_000_000 + images * price_per_image
     if budget is not None and cost > budget:
+        pictures = f" and {images:,} image(s) at {price_per_image:g} each" if images and price_per_image else ""
         raise BudgetExceededError(
-            f"the estimated cost {cost:.2f} ({characters:,} characters at {price_per_million:g} per million) is over "
-            f"the budget of {budget:.2f}",
+            f"the estimated cost {_amount(cost)} ({characters:,} characters at {price_per_million:g} per million"
+            f"{pictures}) is over the budget of {_amount(budget)}",
             hint="nothing was submitted; raise --budget or translate fewer documents or languages",
         )
     return cost
+
+
+def _amount(value: float) -> str:
+    """Money as people read it: cents above one, and small amounts with the digits that tell them apart."""
+    return f"{value:,.2f}" if value >= 1 or value == 0 else f"{value:.6f}".rstrip("0").rstrip(".")

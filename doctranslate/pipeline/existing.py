@@ -87,9 +87,14 @@ def decide(
                 decision.delete_first.append(pair)
                 decision.translate.append(pair)
     if conflicts:
-        shown = ", ".join(conflicts[:10]) + (f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else "")
-        raise TargetsExistError(
-            f"{len(conflicts)} translation(s) already exist in the target container: {shown}",
-            hint="nothing was submitted; re-run with --on-existing skip, overwrite or version",
-        )
+        raise targets_exist(conflicts, where=" in the target container", sent="submitted")
     return decision
+
+
+def targets_exist(conflicts: Sequence[str], *, where: str, sent: str) -> TargetsExistError:
+    """The `fail` policy's error: how many outputs exist, the first ten, and that nothing was `sent`."""
+    shown = ", ".join(conflicts[:10]) + (f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else "")
+    return TargetsExistError(
+        f"{len(conflicts)} translation(s) already exist{where}: {shown}",
+        hint=f"nothing was {sent}; re-run with --on-existing skip, overwrite or version",
+    )

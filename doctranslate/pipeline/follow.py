@@ -207,6 +207,8 @@ class BatchFollower:
                     status=OutcomeStatus.of(document.status),
                     output=self._gatherer.location_of(pair) if document.status is Status.SUCCEEDED else None,
                     characters_charged=document.character_charged,
+                    images_charged=document.image_charged or 0,
+                    translated_at=document.last_action_date_time_utc if document.status is Status.SUCCEEDED else None,
                     error=code,
                     message=document.error.innermost_message if document.error else None,
                     hint=hint_for(code),

@@ -14,6 +14,7 @@ MAX_DOCUMENT_BYTES: Final = 40 * 1024 * 1024
 MAX_BATCH_DOCUMENTS: Final = 1000
 MAX_BATCH_BYTES: Final = 250 * 1024 * 1024
 MAX_BATCH_LANGUAGES: Final = 10
+MAX_SYNC_DOCUMENT_BYTES: Final = 10 * 1024 * 1024  # the synchronous route's limit, one document per call
 
 
 class Limits(BaseModel):

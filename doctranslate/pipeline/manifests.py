@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Final
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -37,12 +38,23 @@ def encode(manifest: BatchManifest) -> bytes:
 def recorded_outputs(content: bytes | None) -> dict[str, str]:
     """The outputs an earlier follow of the same batch recorded (a resumed run keeps them: it downloads only
     the rest, and must not drop what it did not download again from the manifest)."""
+    manifest = _manifest(content)
+    return manifest.outputs if manifest is not None else {}
+
+
+def _manifest(content: bytes | None) -> BatchManifest | None:
     if content is None:
-        return {}
+        return None
     try:
-        return BatchManifest.model_validate(json.loads(content)).outputs
+        return BatchManifest.model_validate(json.loads(content))
     except (ValueError, ValidationError):
-        return {}
+        return None
+
+
+MADE_AT: Final = "doctranslate:made-at"
+MADE_BY_BATCH: Final = "doctranslate:made-by-batch"
+"""Keys `made_from` adds beside an output's metadata (never written to storage): when it was written and by
+which batch, so a re-run's report says where and when each up-to-date translation was made."""
 
 
 class Vouch(BaseModel):
@@ -50,6 +62,7 @@ class Vouch(BaseModel):
 
     md5: str
     at: datetime
+    batch: str | None = None  # the batch that made it (None in compacted manifests written before it was kept)
 
 
 class CompactedManifest(BaseModel):
@@ -77,9 +90,12 @@ def vouches(
         written = blob.last_modified
         if written is None:
             continue
-        for output, md5 in recorded_outputs(content).items():
+        manifest = _manifest(content)
+        if manifest is None:
+            continue
+        for output, md5 in manifest.outputs.items():
             if output not in vouched or vouched[output].at < written:
-                vouched[output] = Vouch(md5=md5, at=written)
+                vouched[output] = Vouch(md5=md5, at=written, batch=manifest.batch_id)
     return vouched
 
 
@@ -92,5 +108,9 @@ def made_from(outputs: Iterable[BlobInfo], vouched: Mapping[str, Vouch]) -> dict
         claim = vouched.get(blob.name)
         if claim is not None and blob.last_modified is not None and blob.last_modified <= claim.at:
             metadata.setdefault(SOURCE_MD5_METADATA, claim.md5)
+            if metadata[SOURCE_MD5_METADATA] == claim.md5:  # the claim is the output's own story
+                metadata[MADE_AT] = blob.last_modified.isoformat()
+                if claim.batch:
+                    metadata[MADE_BY_BATCH] = claim.batch
         result[blob.name] = metadata
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -16,12 +17,16 @@ class OutcomeStatus(StrEnum):
     FAILED = "Failed"
     CANCELLED = "Cancelled"
     VALIDATION_FAILED = "ValidationFailed"
-    SKIPPED = "Skipped"
-    """Not submitted: already translated from the same content."""
+    UP_TO_DATE = "UpToDate"
+    """Not submitted: already translated from the same content (reports before 2026-12 say `Skipped`)."""
     NOT_TRANSLATED = "NotTranslated"
     """Submitted, but the service never reported it (it skipped it silently) or left it unfinished."""
     FAILED_QA = "FailedQA"
     """Translated, but QA found problems in the output, and the run's QA policy is `fail`."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> OutcomeStatus | None:
+        return cls.UP_TO_DATE if value == "Skipped" else None
 
     @classmethod
     def of(cls, status: Status) -> OutcomeStatus:
@@ -30,7 +35,7 @@ class OutcomeStatus(StrEnum):
 
     @property
     def is_failure(self) -> bool:
-        return self not in (OutcomeStatus.SUCCEEDED, OutcomeStatus.SKIPPED)
+        return self not in (OutcomeStatus.SUCCEEDED, OutcomeStatus.UP_TO_DATE)
 
 
 _FROM_SERVICE = {
@@ -47,6 +52,8 @@ class DocumentOutcome(BaseModel):
     status: OutcomeStatus
     output: str | None = None
     characters_charged: int = 0
+    images_charged: int = 0
+    translated_at: datetime | None = Field(None, description="When the service finished this translation.")
     error: str | None = Field(None, description="The service's most specific error code.")
     message: str | None = None
     hint: str | None = None

@@ -17,15 +17,17 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from doctranslate.errors import BadInputError
+from doctranslate.formats.embedded_images import IMAGE_TEXT_FORMATS
+from doctranslate.formats.image import is_image
 from doctranslate.pipeline.destination import Destination
-from doctranslate.pipeline.estimate import check_budget, estimate_characters
+from doctranslate.pipeline.estimate import check_budget, estimate_characters, estimate_images
 from doctranslate.pipeline.existing import ExistingDecision, Pair, decide, existing_outputs
 from doctranslate.pipeline.glossaries import GlossaryFile, select_glossaries
 from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.limits import Limits
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import Scan, SourceDocument, StorageReader, scan, scan_blobs
-from doctranslate.settings import Settings
+from doctranslate.settings import ApiVersion, Settings
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.locations import StorageLocation, is_storage_spec
 
@@ -37,6 +39,9 @@ class BatchLayout(BaseModel):
     source_container: str
     destination: Destination
     source_language: str | None = None
+    category: str | None = None
+    deployment: str | None = None
+    translate_images: bool = False
 
 
 class PlannedBatch(BaseModel):
@@ -96,6 +101,10 @@ class RunPlan(BaseModel):
     batches: list[BatchPlan]
     estimated_characters: int
     estimated_cost: float
+    estimated_images: int = 0
+    history: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Of each output already translated: when and by which batch (manifests)."
+    )
 
     @property
     def already_done(self) -> list[Pair]:
@@ -106,16 +115,32 @@ class RunPlan(BaseModel):
         return [b for b in self.batches if b.needs_following]
 
     def describe(self) -> str:
-        """One line for people: what the run will do."""
+        """One line for people: what the run will do, naming only what there is (`4 to translate in 1 batch`;
+        a re-run: `nothing new to translate; 10 already translated`)."""
         new = [b for b in self.batches if b.needs_submitting]
-        resumed = sum(1 for b in self.batches if b.submitted_as and b.needs_following)
+        resumed = [b for b in self.batches if b.submitted_as and b.needs_following]
+        to_translate = sum(len(b.decision.translate) for b in new)
+        parts = [f"{to_translate} to translate in {_count(len(new), 'batch', 'batches')}" if new else ""]
+        if resumed:
+            following = sum(len(b.decision.translate) for b in resumed)
+            parts.append(f"{following} in {_count(len(resumed), 'batch', 'batches')} submitted earlier, followed again")
+        if not new and not resumed:
+            parts.append("nothing new to translate")
+        if self.already_done:
+            parts.append(f"{len(self.already_done)} already translated")
+        if self.scan.skipped:
+            parts.append(f"{_count(len(self.scan.skipped), 'file', 'files')} not submitted (see the report)")
+        estimate = f"estimate {self.estimated_characters:,} characters"
+        if self.estimated_images:
+            estimate += f" and {_count(self.estimated_images, 'image', 'images')}"
         return (
-            f"planned {len(self.scan.documents)} document(s) x {len(self.request.languages)} language(s): "
-            f"{sum(len(b.decision.translate) for b in new)} to translate in {len(new)} new batch(es), "
-            f"{len(self.already_done)} already translated, {resumed} batch(es) to resume, "
-            f"{len(self.scan.skipped)} file(s) not submitted; estimate {self.estimated_characters} characters, "
-            f"{self.estimated_cost:.4f}"
+            f"{len(self.scan.documents)} document(s) x {len(self.request.languages)} language(s): "
+            f"{', '.join(p for p in parts if p)}; {estimate}, cost {self.estimated_cost:.4f}"
         )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
 
 
 def plan_batches(
@@ -169,6 +194,8 @@ def plan_run(
     source_container: str,
     destination: Destination,
     price_per_million: float,
+    price_per_image: float = 0.0,
+    api_version: ApiVersion = ApiVersion.V2026_03_01,
     limits: Limits | None = None,
     listing: StorageReader | None = None,
 ) -> RunPlan:
@@ -179,14 +206,19 @@ def plan_run(
     sources already in storage (`az://container/prefix`), which are planned from their listing alone."""
     found, folders = _scan_sources(request, listing, limits, destination)
     found = found.without(destination.unwritable(found.documents))
+    request.check_api_version(api_version, [d.relative_path for d in found.documents])
     if not request.empty_ok:
         _require_documents(request, found)
+    _require_image_formats(request, found)
     glossaries = select_glossaries(request.glossaries, request.languages, listing)
     layout = BatchLayout(
         job=request.job_name,
         source_container=source_container,
         destination=destination,
         source_language=request.source_language,
+        category=request.category,
+        deployment=request.deployment,
+        translate_images=request.translate_images,
     )
     version = datetime.now(UTC).strftime("v%Y%m%dT%H%M%S") if request.on_existing is OnExisting.VERSION else None
     context = _context(layout, glossaries, request.on_existing, version)
@@ -204,7 +236,9 @@ def plan_run(
                 batch=batch, submitted_as=batch_id, decision=decision, selection=folders.selection(batch, decision)
             )
         )
-    characters = estimate_characters([p for plan in plans if plan.needs_submitting for p in plan.decision.translate])
+    to_translate = [p for plan in plans if plan.needs_submitting for p in plan.decision.translate]
+    characters = estimate_characters(to_translate)
+    images = estimate_images(to_translate, text_in_images=request.translate_images)
     return RunPlan(
         request=request,
         layout=layout,
@@ -212,7 +246,11 @@ def plan_run(
         glossaries=glossaries,
         batches=plans,
         estimated_characters=characters,
-        estimated_cost=check_budget(characters, price_per_million, request.budget),
+        estimated_images=images,
+        history={p.target: dict(existing.get(p.target, {})) for plan in plans for p in plan.decision.already_done},
+        estimated_cost=check_budget(
+            characters, price_per_million, request.budget, images=images, price_per_image=price_per_image
+        ),
     )
 
 
@@ -284,7 +322,9 @@ def plan_in_storage(request: TranslationRequest, account: StorageAccount, settin
         source_container=settings.source_container,
         destination=destination,
         price_per_million=settings.price_per_million_characters,
+        price_per_image=settings.price_per_image,
         listing=account,
+        api_version=settings.api_version,
     )
 
 
@@ -293,7 +333,10 @@ def _scan_sources(
 ) -> tuple[Scan, Folders]:
     """Every source's documents in one scan, and the folders of those in storage."""
     local = [Path(spec) for spec in request.sources if not is_storage_spec(spec)]
-    found = scan(local, include=request.include, exclude=request.exclude, limits=limits) if local else Scan()
+    images = request.translate_images
+    found = (
+        scan(local, include=request.include, exclude=request.exclude, limits=limits, images=images) if local else Scan()
+    )
     folders = Folders(_filter_suffix(request), limits or Limits())
     in_storage = [s for s in request.sources if is_storage_spec(s)]
     if not in_storage:
@@ -305,7 +348,7 @@ def _scan_sources(
     for source in sources:
         blobs = scan_blobs(
             source, listing.list_blobs(source.container, source.prefix), include=request.include,
-            exclude=request.exclude, limits=limits,
+            exclude=request.exclude, limits=limits, images=images,
         )  # fmt: skip
         folders.add(source, blobs)
         found = found.merged(blobs)
@@ -337,7 +380,25 @@ def _context(layout: BatchLayout, glossaries: Sequence[GlossaryFile], policy: On
     target = destination.container if destination.root == layout.job else f"{destination.container}/{destination.root}"
     parts = [layout.job, target, layout.source_language or "", version or "", nonce]
     parts += sorted(f"{g.language}:{g.md5}" for g in glossaries)
+    # Another model, or text in images, is other work; without them the key stays what it was before they existed.
+    model = [layout.category or "", layout.deployment or "", "images" if layout.translate_images else ""]
+    if any(model):
+        parts += model
     return "|".join(parts)
+
+
+def _require_image_formats(request: TranslationRequest, found: Scan) -> None:
+    """Text in images is read in image files and in .docx and .pptx: asked for with none of them, it would do
+    nothing."""
+    if request.translate_images and found.documents:
+        formats = tuple(IMAGE_TEXT_FORMATS)
+        names = [d.relative_path for d in found.documents]
+        if not any(name.lower().endswith(formats) or is_image(name) for name in names):
+            raise BadInputError(
+                f"translate_images: the service reads text in images of image files and {' and '.join(formats)} "
+                f"documents only, and none of the {len(found.documents)} document(s) is one",
+                hint="drop --translate-images, or add .docx/.pptx documents or images",
+            )
 
 
 def _require_documents(request: TranslationRequest, found: Scan) -> None:
@@ -358,8 +419,15 @@ def preflight(request: TranslationRequest) -> None:
     if missing:
         raise BadInputError(f"source {missing[0]} does not exist", hint="give existing folders or files")
     if local == request.sources:  # storage sources are listed when the run plans, with the account at hand
-        found = scan([Path(s) for s in local], include=request.include, exclude=request.exclude, hashed=False)
+        found = scan(
+            [Path(s) for s in local],
+            include=request.include,
+            exclude=request.exclude,
+            hashed=False,
+            images=request.translate_images,
+        )
         _require_documents(request, found)
+        _require_image_formats(request, found)
     select_glossaries(request.glossaries, request.languages)
     if request.out_dir.startswith("az://"):  # an https:// one needs the account's URL: checked when the run plans
         destination = Destination.of(request.out_dir, job=request.job_name, target_container="", account_url="")

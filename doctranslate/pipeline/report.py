@@ -11,8 +11,9 @@ from __future__ import annotations
 import glob
 import html
 import json
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,9 +21,12 @@ from pydantic import BaseModel, Field, ValidationError
 
 from doctranslate.errors import BadInputError
 from doctranslate.pipeline.destination import Destination
+from doctranslate.pipeline.existing import Pair
+from doctranslate.pipeline.manifests import MADE_AT, MADE_BY_BATCH
 from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOutcome, OutcomeStatus
 from doctranslate.pipeline.plan import RunPlan
 from doctranslate.pipeline.request import OnExisting, QaPolicy, TranslationRequest
+from doctranslate.pipeline.scan import SkippedDocument
 from doctranslate.qa.check import QaResult
 from doctranslate.qa.rules import Finding
 from doctranslate.storage.account import StorageAccount
@@ -43,6 +47,7 @@ class ReportSummary(BaseModel):
     already_translated: int = 0
     skipped_files: int = 0
     characters_charged: int = 0
+    images_charged: int = 0
     estimated_characters: int = 0
     price_per_million_characters: float = 0.0
     cost: float = 0.0
@@ -67,27 +72,58 @@ def assemble_report(
     """The run's report: followed batches, what was already translated, the files not submitted, and what QA
     found (under the `fail` policy, a translation with findings is a failure: `FailedQA`)."""
     already = [
-        DocumentOutcome(
-            source=pair.document.relative_path,
-            language=pair.language,
-            status=OutcomeStatus.SKIPPED,
-            output=plan.layout.destination.location_of(pair),
-            message="already translated from the same content",
-        )
-        for pair in plan.already_done
+        _up_to_date(pair, plan.layout.destination, plan.history.get(pair.target, {})) for pair in plan.already_done
     ]
-    documents = [outcome for _, outcomes in results for outcome in outcomes] + already
-    if qa is not None and plan.request.qa is QaPolicy.FAIL:
-        findings = qa.by_pair()
-        documents = [_failed_qa(outcome, findings.get((outcome.source, outcome.language), [])) for outcome in documents]
-    report = RunReport(
-        request=plan.request.model_dump(mode="json"),
-        documents=_sorted(documents),
+    return compose_report(
+        plan.request,
+        [outcome for _, outcomes in results for outcome in outcomes] + already,
         batches=[batch for batch, _ in results],
-        skipped_files=[SkippedFile(source=s.relative_path, reason=s.reason) for s in plan.scan.skipped],
+        skipped=plan.scan.skipped,
+        qa=qa,
+        estimated_characters=plan.estimated_characters,
+        price_per_million=price_per_million,
+    )
+
+
+def _up_to_date(pair: Pair, destination: Destination, made: Mapping[str, str]) -> DocumentOutcome:
+    """A translation already made from the same content: where it is, and when and by which batch it was made
+    (when the manifests say so)."""
+    at = made.get(MADE_AT)
+    return DocumentOutcome(
+        source=pair.document.relative_path,
+        language=pair.language,
+        status=OutcomeStatus.UP_TO_DATE,
+        output=destination.location_of(pair),
+        message="up to date: already translated from the same content",
+        batch=made.get(MADE_BY_BATCH),
+        translated_at=datetime.fromisoformat(at) if at else None,
+    )
+
+
+def compose_report(
+    request: TranslationRequest,
+    documents: Sequence[DocumentOutcome],
+    *,
+    batches: Sequence[BatchOutcome],
+    skipped: Sequence[SkippedDocument],
+    qa: QaResult | None,
+    estimated_characters: int,
+    price_per_million: float,
+) -> RunReport:
+    """A report from every document x language's outcome, however the run translated them (batches, or one
+    call each with `--sync`)."""
+    outcomes = list(documents)
+    if qa is not None and request.qa is QaPolicy.FAIL:
+        findings = qa.by_pair()
+        outcomes = [_failed_qa(outcome, findings.get((outcome.source, outcome.language), [])) for outcome in outcomes]
+    report = RunReport(
+        request=request.model_dump(mode="json"),
+        documents=_sorted(outcomes),
+        batches=list(batches),
+        skipped_files=[SkippedFile(source=s.relative_path, reason=s.reason) for s in skipped],
         qa=qa,
     )
-    return summarize(report, estimated_characters=plan.estimated_characters, price_per_million=price_per_million)
+    return summarize(report, estimated_characters=estimated_characters, price_per_million=price_per_million)
 
 
 def rerun_requests(original: RunReport) -> list[TranslationRequest]:
@@ -114,7 +150,7 @@ def rerun_requests(original: RunReport) -> list[TranslationRequest]:
 
 
 def _failed_qa(outcome: DocumentOutcome, found: Sequence[Finding]) -> DocumentOutcome:
-    if not found or outcome.status not in (OutcomeStatus.SUCCEEDED, OutcomeStatus.SKIPPED):
+    if not found or outcome.status not in (OutcomeStatus.SUCCEEDED, OutcomeStatus.UP_TO_DATE):
         return outcome
     rules = ", ".join(sorted({f.rule.value for f in found}))
     return outcome.model_copy(
@@ -151,9 +187,10 @@ def summarize(report: RunReport, *, estimated_characters: int, price_per_million
         documents=len(report.documents),
         succeeded=sum(d.status is OutcomeStatus.SUCCEEDED for d in report.documents),
         failed=len(report.failures),
-        already_translated=sum(d.status is OutcomeStatus.SKIPPED for d in report.documents),
+        already_translated=sum(d.status is OutcomeStatus.UP_TO_DATE for d in report.documents),
         skipped_files=len(report.skipped_files),
         characters_charged=charged,
+        images_charged=sum(d.images_charged for d in report.documents),
         estimated_characters=estimated_characters,
         price_per_million_characters=price_per_million,
         cost=round(charged * price_per_million / 1_000_000, 4),
@@ -173,18 +210,55 @@ def render_markdown(report: RunReport) -> str:
         f"- cost at {s.price_per_million_characters:g} per million characters: {s.cost:.4f}",
         "",
     ]
+    if s.images_charged:
+        lines.insert(-1, f"- images charged (text in images, priced apart): {s.images_charged:,}")
+    lines += _language_lines(report.documents)
     if report.failures:
-        lines += ["## Failed", "", "| source | language | error | what to do |", "|---|---|---|---|"]
-        lines += [_row(d.source, d.language, d.error or d.status, d.hint or d.message or "") for d in report.failures]
+        lines += ["## Failed", "", "| source | language | error | message | what to do |", "|---|---|---|---|---|"]
+        lines += [
+            _row(d.source, d.language, d.error or d.status, d.message or "", d.hint or "") for d in report.failures
+        ]
         lines.append("")
     if report.skipped_files:
         lines += ["## Not submitted", "", "| file | reason |", "|---|---|"]
         lines += [_row(f.source, f.reason) for f in report.skipped_files]
         lines.append("")
     lines += _qa_lines(report.qa)
-    lines += ["## Documents", "", "| source | language | status | output | characters |", "|---|---|---|---|---|"]
-    lines += [_row(d.source, d.language, d.status, d.output or "", d.characters_charged) for d in report.documents]
+    lines += [
+        "## Documents",
+        "",
+        "| source | language | status | output | characters | translated |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        _row(d.source, d.language, d.status, d.output or "", d.characters_charged, _made(d)) for d in report.documents
+    ]
     return "\n".join(lines) + "\n"
+
+
+def _language_lines(documents: Sequence[DocumentOutcome]) -> list[str]:
+    """A row per language: how many of its documents ended in each way, and the characters charged."""
+    if not documents:
+        return []
+    counted: dict[str, Counter[OutcomeStatus]] = defaultdict(Counter)
+    characters: Counter[str] = Counter()
+    for d in documents:
+        counted[d.language][d.status] += 1
+        characters[d.language] += d.characters_charged
+    statuses = [status for status in OutcomeStatus if any(c[status] for c in counted.values())]
+    lines = ["## By language", "", "| language | " + " | ".join(statuses) + " | characters |"]
+    lines.append("|---|" + "---|" * len(statuses) + "---|")
+    for language in sorted(counted):
+        counts = [str(counted[language][status]) for status in statuses]
+        lines.append(_row(language, *counts, f"{characters[language]:,}"))
+    return [*lines, ""]
+
+
+def _made(outcome: DocumentOutcome) -> str:
+    """When, and in which batch, a translation was made: this run's, or an earlier one's still up to date."""
+    when = f"{outcome.translated_at:%Y-%m-%d %H:%M} UTC" if outcome.translated_at else ""
+    batch = f"batch {outcome.batch[:8]}" if outcome.batch else ""
+    return ", ".join(part for part in (when, batch) if part)
 
 
 QA_ROWS_SHOWN: Final = 200
@@ -221,11 +295,14 @@ def write_report(report: RunReport, out_dir: Path) -> tuple[Path, Path]:
     return json_path, markdown_path
 
 
-def save_report(report: RunReport, account: StorageAccount, destination: Destination) -> str:
+def save_report(report: RunReport, account: StorageAccount | None, destination: Destination) -> str:
     """The report beside the translations: in storage always (the fleet's copy, whichever worker ran the job),
-    and in the local output folder when there is one. Returns where people should look: report.md."""
+    and in the local output folder when there is one; only there for a run that used no storage (`--sync`:
+    no `account`). Returns where people should look: report.md."""
     if destination.local is not None:
         write_report(report, destination.local)
+    if account is None:
+        return destination.report_location("md")
     container, root = destination.container, destination.root
     account.write_blob(container, report_blob_name(root, "json"), report.model_dump_json(indent=2).encode())
     account.write_blob(container, report_blob_name(root, "md"), render_markdown(report).encode())

@@ -7,28 +7,30 @@ and paths only: no key, no SAS.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from doctranslate.errors import BadInputError
+from doctranslate.formats.image import is_image
+from doctranslate.languages import LANGUAGE_PATTERN, canonical_language
+from doctranslate.settings import ApiVersion
 from doctranslate.storage.locations import is_storage_spec
 
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _JOB = re.compile(r"[^a-z0-9-]+")
 
 
-def _language(code: str) -> str:
-    if not _LANGUAGE.match(code):
-        raise ValueError(
-            f"{code!r} is not a language code; use codes like fr, de, pt-BR, zh-Hans "
-            "(see https://learn.microsoft.com/azure/ai-services/translator/language-support)"
-        )
-    return code
-
-
-LanguageCode = Annotated[str, AfterValidator(_language)]
+LanguageCode = Annotated[
+    str,
+    AfterValidator(canonical_language),
+    # The pattern is for forms only (a UI refuses `German` as it is typed); validation is the list, whose error
+    # names the nearest codes (`German` -> de).
+    Field(json_schema_extra={"pattern": LANGUAGE_PATTERN, "examples": ["fr", "de", "zh-Hans"]}),
+]
+"""A language the service translates, in its spelling."""
 
 
 class OnExisting(StrEnum):
@@ -81,6 +83,24 @@ class TranslationRequest(BaseModel):
     empty_ok: bool = Field(
         False, description="A source with nothing to translate is a run with nothing to do, not an error (sweeps)."
     )
+    category: str | None = Field(
+        None, description="Custom Translator category id of a trained model; empty: the general model."
+    )
+    deployment: str | None = Field(
+        None,
+        description="Deployment name of a custom model or an LLM on the Foundry resource (API 2026-03-01); "
+        "empty: the service's default.",
+    )
+    translate_images: bool = Field(
+        False,
+        description="Also translate text in images: image files (.jpeg .jpg .png .bmp .webp, up to 5 MB) and the "
+        "pictures in .docx and .pptx (API 2026-03-01; charged per image). Without it image files are left out.",
+    )
+    sync: bool = Field(
+        False,
+        description="Translate each local file (up to 10 MB) with one synchronous call per language: no storage "
+        "account, no batch; outputs and the report go to the local out_dir.",
+    )
     translator_block: str | None = Field(
         None, description="Prefect block with the translator's endpoint and key; empty: the worker's settings."
     )
@@ -96,6 +116,22 @@ class TranslationRequest(BaseModel):
             raise ValueError(f"languages: {', '.join(duplicates)} given twice; each target needs its own output")
         return self
 
+    def check_api_version(self, version: ApiVersion, names: Sequence[str] = ()) -> None:
+        """Options the chosen API version does not have are refused before anything runs, not at submit; so
+        are image files among the documents' `names` (batch inputs since 2026-03-01)."""
+        image = next((name for name in names if is_image(name)), None)
+        options = (
+            ("deployment", bool(self.deployment)),
+            ("translate_images", self.translate_images),
+            (f"an image file as input ({image})", image is not None),
+        )
+        wanted = [name for name, given in options if given]
+        if wanted and version is not ApiVersion.V2026_03_01:
+            raise BadInputError(
+                f"{', '.join(wanted)} needs API 2026-03-01, and DOCTRANSLATE_API_VERSION is {version.value}",
+                hint="set DOCTRANSLATE_API_VERSION=2026-03-01 (the default) or drop the option",
+            )
+
     @property
     def job_name(self) -> str:
         name = self.job or Path(self.sources[0]).resolve().name or "documents"
@@ -109,7 +145,7 @@ class LanguageSet(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names the output subfolder, e.g. 'europe'.")
-    languages: list[str] = Field(min_length=1)
+    languages: list[LanguageCode] = Field(min_length=1)
 
 
 class LanguageSetsRequest(BaseModel):

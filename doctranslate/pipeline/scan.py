@@ -18,6 +18,7 @@ from typing import Final, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from doctranslate.errors import BadInputError
+from doctranslate.formats.image import MAX_IMAGE_BYTES, is_image
 from doctranslate.pipeline.limits import Limits
 from doctranslate.storage.blobs import BlobInfo
 from doctranslate.storage.locations import StorageLocation, blob_name_problem
@@ -117,10 +118,12 @@ def scan(
     exclude: Sequence[str] = (),
     limits: Limits | None = None,
     hashed: bool = True,
+    images: bool = False,
 ) -> Scan:
     """Find and pre-flight every document under `sources` (folders, recursively, or single files).
 
-    `hashed=False` skips reading whole files (MD5), for a quick check before a run starts.
+    `hashed=False` skips reading whole files (MD5), for a quick check before a run starts. Image files are
+    documents only with `images` (`--translate-images`: they are charged per image).
     """
     limits = limits or Limits()
     documents: list[SourceDocument] = []
@@ -137,7 +140,7 @@ def scan(
                 continue
             if exclude and _matches(relative, exclude):
                 continue
-            reason = _preflight(path, root if source.is_dir() else root.parent, limits)
+            reason = _preflight(path, root if source.is_dir() else root.parent, limits, images)
             if reason is None and relative in seen:
                 reason = f"the same relative path also comes from {seen[relative]}; outputs would collide"
             if reason is not None:
@@ -162,6 +165,7 @@ def scan_blobs(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     limits: Limits | None = None,
+    images: bool = False,
 ) -> Scan:
     """Pre-flight the blobs of a storage source from its listing alone: no byte is read.
 
@@ -175,7 +179,7 @@ def scan_blobs(
             continue
         if (include and not _matches(blob.name, include)) or (exclude and _matches(blob.name, exclude)):
             continue
-        reason = _blob_preflight(blob, limits)
+        reason = _blob_preflight(blob, limits, images)
         if reason is not None:
             skipped.append(SkippedDocument(relative_path=blob.name, reason=reason))
             continue
@@ -184,35 +188,46 @@ def scan_blobs(
     return Scan(documents=documents, skipped=skipped)
 
 
-def _blob_preflight(blob: BlobInfo, limits: Limits) -> str | None:
+def _blob_preflight(blob: BlobInfo, limits: Limits, images: bool) -> str | None:
     named = blob_name_problem(blob.name)
     if named is not None:
         return f"{named}; it is left alone"
-    if document_format_for(blob.name) is None:
-        return f"unsupported file type {PurePosixPath(blob.name).suffix or '(no extension)'}; the service would skip it"
-    return _size_problem(blob.size, limits)
+    return _format_problem(blob.name, images) or _size_problem(blob.name, blob.size, limits)
 
 
-def _size_problem(size: int, limits: Limits) -> str | None:
+def _format_problem(name: str, images: bool) -> str | None:
+    if document_format_for(name) is None:
+        return f"unsupported file type {PurePosixPath(name).suffix or '(no extension)'}; the service would skip it"
+    if is_image(name) and not images:
+        return "an image file: translated (and charged per image) only with --translate-images"
+    return None
+
+
+def _size_problem(name: str, size: int, limits: Limits) -> str | None:
     if size == 0:
         return "empty file; the service would fail it with NoTranslatableText"
+    if is_image(name) and size > MAX_IMAGE_BYTES:
+        return (
+            f"{size / 1024 / 1024:.1f} MB is over the service's {MAX_IMAGE_BYTES // 1024 // 1024} MB limit for an image"
+        )
     if size > limits.document_bytes:
         return f"{size / 1024 / 1024:.1f} MB is over the service's {limits.document_bytes // 1024 // 1024} MB limit"
     return None
 
 
-def _preflight(path: Path, root: Path, limits: Limits) -> str | None:
+def _preflight(path: Path, root: Path, limits: Limits, images: bool) -> str | None:
     """Why this file cannot be translated, or None when it can."""
     if path.is_symlink():
         target = path.resolve()
         if not target.is_relative_to(root):
             return f"symbolic link to {target}, outside the source folder; not followed"
-    if document_format_for(path.name) is None:
-        return f"unsupported file type {path.suffix or '(no extension)'}; the service would skip it silently"
+    problem = _format_problem(path.name, images)
+    if problem is not None:
+        return problem
     try:
         size = path.stat().st_size
         with path.open("rb") as probe:
             probe.read(1)
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    return _size_problem(size, limits)
+    return _size_problem(path.name, size, limits)

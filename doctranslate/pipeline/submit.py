@@ -28,6 +28,7 @@ from doctranslate.redaction import SasUrl, strip_query
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.names import glossary_blob_name, quote_blob, source_blob_name, under
 from doctranslate.wire import (
+    BatchOptions,
     BatchRequest,
     DocumentFilter,
     SourceInput,
@@ -56,6 +57,7 @@ def build_request(
     target_sas = account.container_sas_url(layout.destination.container, "wl", lifetime)
     base, _, token = target_sas.get_secret_value().partition("?")
     glossary_urls = {g.path: account.blob_sas_url(*_glossary_blob(g, layout), "r", lifetime) for g in glossaries}
+    options = BatchOptions(translate_text_within_image=True) if layout.translate_images else None
 
     def target(name: str, language: str) -> TargetInput:
         chosen = [
@@ -64,7 +66,11 @@ def build_request(
             if g.applies_to(language)
         ]
         return TargetInput(
-            target_url=SasUrl(f"{base}/{quote_blob(name)}?{token}"), language=language, glossaries=chosen or None
+            target_url=SasUrl(f"{base}/{quote_blob(name)}?{token}"),
+            language=language,
+            glossaries=chosen or None,
+            category=layout.category,
+            deployment_name=layout.deployment,
         )
 
     if batch.selection is not None:
@@ -76,7 +82,7 @@ def build_request(
         )
         folders = [target(under(layout.destination.root, language), language) for language in batch.batch.languages]
         return StartTranslationDetails(
-            inputs=[BatchRequest(source=source, targets=folders, storage_type=StorageType.FOLDER)]
+            inputs=[BatchRequest(source=source, targets=folders, storage_type=StorageType.FOLDER)], options=options
         )
     by_document: dict[str, list[Pair]] = {}
     for pair in batch.decision.translate:
@@ -92,7 +98,7 @@ def build_request(
         )
         for _, pairs in sorted(by_document.items())
     ]
-    return StartTranslationDetails(inputs=inputs)
+    return StartTranslationDetails(inputs=inputs, options=options)
 
 
 MAX_SAS_LIFETIME: Final = timedelta(days=7)  # what a user-delegation SAS may live at most

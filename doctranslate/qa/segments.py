@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from doctranslate.errors import DocumentFormatError, NoTranslatableTextError
+from doctranslate.formats.image import is_image
 from doctranslate.formats.registry import handler_for
 
 _STRUCTURE_TAGS: Final = re.compile(
@@ -34,6 +35,8 @@ def read_segments(name: str, data: bytes) -> list[str]:
     handler = handler_for(name)
     if handler is None:
         raise Unreadable(f"{name}: not a format the engine reads")
+    if is_image(name):  # its segments are what OCR makes of it, and OCR does not read an output's accents back
+        raise Unreadable(f"{name}: an image; QA does not read text in images")
     seen: list[str] = []
 
     def record(segments: Sequence[str]) -> list[str]:

@@ -3,6 +3,7 @@
 from doctranslate.wire.errors import ErrorDetail, ErrorResponse, InnerError
 from doctranslate.wire.formats import FileFormat, SupportedFileFormats
 from doctranslate.wire.requests import (
+    BatchOptions,
     BatchRequest,
     DocumentFilter,
     PdfAdditionalFormat,
@@ -25,6 +26,7 @@ from doctranslate.wire.status import (
 )
 
 __all__ = [
+    "BatchOptions",
     "BatchRequest",
     "DocumentFilter",
     "DocumentStatus",

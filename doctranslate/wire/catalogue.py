@@ -53,9 +53,16 @@ GLOSSARY_FORMATS: Final[list[FileFormat]] = [
 ]
 
 
+IMAGE_FORMAT: Final = _format(
+    "Image", [".jpeg", ".jpg", ".png", ".bmp", ".webp"], ["image/jpeg", "image/png", "image/bmp", "image/webp"]
+)
+"""Image files as batch inputs (2025-12-01-preview, GA in 2026-03-01; api-facts §9b). The formats endpoint's
+answer is kept as recorded (no recording lists images), so they are a format of their own here."""
+
+
 def document_format_for(name: str) -> FileFormat | None:
     """The service's format for a blob name, or None: such blobs are skipped silently, as the service does."""
-    return next((f for f in DOCUMENT_FORMATS if f.accepts(name)), None)
+    return next((f for f in (*DOCUMENT_FORMATS, IMAGE_FORMAT) if f.accepts(name)), None)
 
 
 def glossary_format_named(name: str | None, file_name: str) -> FileFormat | None:

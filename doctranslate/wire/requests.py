@@ -1,8 +1,9 @@
 """The start-translation request body (api-facts §2), for every API version we speak.
 
 URLs are `SasUrl`: they print redacted and only reach the wire through `WireModel.to_wire()`.
-Fields that exist only in some versions (`targets[].options` in v1.1) are checked by the client
-against the chosen API version before sending.
+Fields that exist only in some versions (`targets[].options` in v1.1, `targets[].deploymentName` and
+`options.translateTextWithinImage` in 2026-03-01) are checked by the client against the chosen API version
+before sending.
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ class TargetInput(WireModel):
     glossaries: list[TranslationGlossary] | None = None
     storage_source: str | None = None
     options: TargetOptions | None = None
+    deployment_name: str | None = None  # 2026-03-01: a custom model's or an LLM's deployment
+
+
+class BatchOptions(WireModel):
+    """2026-03-01 (and 2024-11-01-preview): options of the whole request."""
+
+    translate_text_within_image: bool | None = None
 
 
 class BatchRequest(WireModel):
@@ -71,3 +79,4 @@ class BatchRequest(WireModel):
 
 class StartTranslationDetails(WireModel):
     inputs: list[BatchRequest] = Field(min_length=1)
+    options: BatchOptions | None = None

@@ -18,7 +18,8 @@ from doctranslate.wire.errors import ErrorDetail
 
 
 class Status(StrEnum):
-    """Batch and document states, spelt as on the wire (British `Cancelled`)."""
+    """Batch and document states, spelt as on the wire (British `Cancelled`; the 2026 docs say so too, while
+    the SDKs spell `Canceled`: both are read, the wire's spelling is the one kept)."""
 
     NOT_STARTED = "NotStarted"
     RUNNING = "Running"
@@ -27,6 +28,10 @@ class Status(StrEnum):
     CANCELLED = "Cancelled"
     CANCELLING = "Cancelling"
     VALIDATION_FAILED = "ValidationFailed"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Status | None:
+        return _AMERICAN.get(value) if isinstance(value, str) else None
 
     @property
     def is_terminal(self) -> bool:
@@ -39,6 +44,7 @@ class Status(StrEnum):
         return _RANK[self]
 
 
+_AMERICAN = {"Canceled": Status.CANCELLED, "Canceling": Status.CANCELLING}
 _TERMINAL = frozenset({Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.VALIDATION_FAILED})
 _RANK = {
     Status.NOT_STARTED: 0,
@@ -59,8 +65,12 @@ class StatusSummary(WireModel):
     success: int = 0
     in_progress: int = 0
     not_yet_started: int = 0
-    cancelled: int = 0
+    cancelled: int = Field(default=0, validation_alias=AliasChoices("cancelled", "canceled"))
     total_character_charged: int = 0
+    # 2024-11-01-preview and later, when text in images is translated; 2026-03-01 adds the images charged.
+    total_image_scans_succeeded: int | None = None
+    total_image_scans_failed: int | None = None
+    total_image_charged: int | None = None
 
     @property
     def finished(self) -> int:
@@ -91,6 +101,12 @@ class DocumentStatus(WireModel):
     path: str | None = None
     error: ErrorDetail | None = None
     character_charged: int = 0
+    # 2026-03-01: the model a target named (`targets[].deploymentName`), and what text in images cost.
+    deployment_name: str | None = None
+    total_image_scans_succeeded: int | None = None
+    total_image_scans_failed: int | None = None
+    image_charged: int | None = None
+    image_character_detected: int | None = None
 
 
 class StartedBatch(WireModel):

@@ -25,7 +25,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_defaults_need_nothing() -> None:
     settings = load_settings()
-    assert settings.api_version is ApiVersion.V2024_05_01
+    assert settings.api_version is ApiVersion.V2026_03_01
     assert settings.translator_endpoint is None
     assert settings.poll_interval_seconds == 5.0
 
@@ -70,7 +70,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     ("variable", "value", "expected"),
     [
         ("DOCTRANSLATE_POLL_INTERVAL_SECONDS", "0.1", "DOCTRANSLATE_POLL_INTERVAL_SECONDS: Input should be greater"),
-        ("DOCTRANSLATE_API_VERSION", "2020-01-01", "DOCTRANSLATE_API_VERSION: Input should be '2024-05-01'"),
+        ("DOCTRANSLATE_API_VERSION", "2020-01-01", "DOCTRANSLATE_API_VERSION: Input should be '2026-03-01'"),
         ("DOCTRANSLATE_RETRY_MAX_ATTEMPTS", "many", "DOCTRANSLATE_RETRY_MAX_ATTEMPTS: Input should be a valid integer"),
         ("DOCTRANSLATE_TRANSLATOR_ENDPOINT", "http://contoso.example.com", "uses plain http on a non-loopback host"),
         ("DOCTRANSLATE_TRANSLATOR_ENDPOINT", "https://api.cognitive.microsofttranslator.com", "custom domain"),

@@ -70,8 +70,29 @@ XLIFF_ES = (
 )
 
 CASES = [
-    Case("unknown language", ("src", "--to", "fr,xx_YY"), "'xx_YY' is not a language code"),
-    Case("source language unknown", ("src", "--to", "fr", "--from", "english"), "'english' is not a language code"),
+    Case(
+        "unknown language",
+        ("src", "--to", "fr,xx-invalid"),
+        "'xx-invalid' is not a language the service translates; `doctranslate languages` lists them",
+    ),
+    Case("source language unknown", ("src", "--to", "fr", "--from", "zz"), "'zz' is not a language the service"),
+    Case(
+        "a language by its name",
+        ("src", "--to", "German"),
+        "'German' is not a language the service translates; did you mean de (German)?",
+    ),
+    Case("a regional code the service lacks", ("src", "--to", "pt-BR"), "did you mean pt (Portuguese (Brazil))"),
+    Case(
+        "text in images without a .docx or .pptx",
+        ("src", "--to", "fr", "--translate-images"),
+        "the service reads text in images of image files and .docx and .pptx documents only",
+    ),
+    Case(
+        "a deployment name on an API version without them",
+        ("src", "--to", "fr", "--deployment", "contoso-gpt"),
+        "deployment needs API 2026-03-01, and DOCTRANSLATE_API_VERSION is 2024-05-01",
+        env={"DOCTRANSLATE_API_VERSION": "2024-05-01"},
+    ),
     Case("duplicate target language", ("src", "--to", "fr,de,fr"), "languages: fr given twice"),
     Case("no languages", ("src", "--to", ","), "error: languages: List should have at least 1 item"),
     Case("missing source", ("nowhere", "--to", "fr"), "source nowhere does not exist"),
@@ -83,9 +104,7 @@ CASES = [
     ),
     Case("out not a container", ("src", "--to", "fr", "--out", "az://No_Such/x"), "'No_Such' is not a container name"),
     Case("bad policy", ("src", "--to", "fr", "--on-existing", "maybe"), "Invalid value for '--on-existing'"),
-    Case(
-        "only unsupported", ("pics", "--to", "fr"), "unsupported file type .png", setup=_write("pics/a.png", b"\x89PNG")
-    ),
+    Case("only unsupported", ("bin", "--to", "fr"), "unsupported file type .exe", setup=_write("bin/a.exe", b"MZ")),
     Case("only empty", ("blank", "--to", "fr"), "empty file", setup=_write("blank/a.txt", b"")),
     Case(
         "only oversize",
@@ -126,7 +145,7 @@ CASES = [
         "not valid XLIFF",
         setup=_write("e.xlf", '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xliff>&e;</xliff>'),
     ),
-    Case("budget", ("src", "--to", "fr,de", "--budget", "0.00001"), "over the budget of 0.00", before_prefect=False),
+    Case("budget", ("src", "--to", "fr,de", "--budget", "0.00001"), "over the budget of 0.00001", before_prefect=False),
     Case(
         "wrong key",
         ("src", "--to", "fr"),

@@ -59,6 +59,20 @@ def flow_runs(server: PrefectServer, deployment: str) -> list[dict[str, Any]]:
     return list(httpx.post(f"{server.url}/flow_runs/filter", json=body).json())
 
 
+def run_incoming_to_its_end(prefect_server: PrefectServer, parameters: dict[str, object]) -> dict[str, Any]:
+    """A custom run of the blob-arrival deployment, as the UI starts one, followed to its end state."""
+    found = httpx.get(f"{prefect_server.url}/deployments/name/translate-incoming/on-blob-arrival").json()
+    body = {"parameters": parameters}
+    run = httpx.post(f"{prefect_server.url}/deployments/{found['id']}/create_flow_run", json=body).json()
+    deadline = time.monotonic() + 180
+    while (state := httpx.get(f"{prefect_server.url}/flow_runs/{run['id']}").json())["state_type"] not in (
+        "COMPLETED", "FAILED", "CRASHED",
+    ):  # fmt: skip
+        assert time.monotonic() < deadline, state
+        time.sleep(1)
+    return dict(state)
+
+
 def watch_once(pipeline: Pipeline, env: dict[str, str], container: str) -> str:
     return run_command(pipeline.work, env, "-m", CLI_MODULE, "events", "watch", container, "--once")
 
@@ -107,19 +121,25 @@ def test_the_sweep_of_an_empty_container_completes_with_nothing_to_do(
 ) -> None:
     empty = f"empty-{uuid.uuid4().hex[:10]}"
     Storage(azurite.port).service.create_container(empty)
-    found = httpx.get(f"{prefect_server.url}/deployments/name/translate-incoming/on-blob-arrival").json()
-    body = {"parameters": {"container": empty}}
-    run = httpx.post(f"{prefect_server.url}/deployments/{found['id']}/create_flow_run", json=body).json()
-
-    deadline = time.monotonic() + 180
-    while (state := httpx.get(f"{prefect_server.url}/flow_runs/{run['id']}").json()["state_type"]) not in (
-        "COMPLETED", "FAILED", "CRASHED",
-    ):  # fmt: skip
-        assert time.monotonic() < deadline, state
-        time.sleep(1)
+    run = run_incoming_to_its_end(prefect_server, {"container": empty})
     log = (pipeline.work.parent / "worker.log").read_text(errors="replace")[-3000:]
-    assert state == "COMPLETED", log
+    assert run["state_type"] == "COMPLETED", log
     assert pipeline.batches_received() == 0
+
+
+def test_a_run_whose_documents_failed_ends_failed_with_its_report(
+    pipeline: Pipeline, prefect_server: PrefectServer, deployed: dict[str, str], azurite: Any
+) -> None:
+    storage = Storage(azurite.port)
+    container = f"broken-{uuid.uuid4().hex[:10]}"
+    storage.service.create_container(container)
+    storage.upload(container, {"good.txt": b"Good morning.", "broken.docx": b"PK\x03\x04not a package"})
+    state = run_incoming_to_its_end(prefect_server, {"container": container, "languages": ["fr"]})
+    log = (pipeline.work.parent / "worker.log").read_text(errors="replace")[-3000:]
+    assert (state["state_type"], state["state_name"]) == ("FAILED", "DocumentsFailed"), log
+    assert "1 of 2 document(s) x language(s) failed" in state["state"]["message"]
+    report = storage.download(pipeline.env["DOCTRANSLATE_TARGET_CONTAINER"], f"incoming-{container}/report.md")
+    assert b"broken.docx" in report and b"InvalidDocument" in report
 
 
 def test_serve_runs_the_deployments_from_one_process(pipeline: Pipeline, prefect_server: PrefectServer) -> None:

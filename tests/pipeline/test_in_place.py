@@ -22,7 +22,7 @@ BLOBS = {
     "guides/intro.md": b"# Intro\n\nRead this first.\n",
     "guides/faq.txt": b"Questions and answers.\n",
     "guides/deep/setup.html": b"<p>Set it <b>up</b></p>",
-    "guides/logo.png": b"\x89PNG not a document",
+    "guides/setup.exe": b"MZ not a document",  # the service skips it too: the filter may still select guides/
     "notes/a.txt": b"A note.\n",
     "notes/empty.txt": b"",
 }
@@ -84,7 +84,7 @@ def test_a_prefix_is_translated_in_place_with_the_services_filter_then_only_what
     assert not (pipeline.work / "out").exists(), "kept in storage: nothing downloaded"
     succeeded = {(d["source"], d["language"]): d["output"] for d in report["documents"]}  # type: ignore[index, attr-defined]
     assert succeeded[("guides/faq.txt", "de")] == f"{kept(container)}/de/guides/faq.txt"
-    assert {s["source"] for s in report["skipped_files"]} == {"guides/logo.png"}  # type: ignore[index]
+    assert {s["source"] for s in report["skipped_files"]} == {"guides/setup.exe"}  # type: ignore[index]
     assert "handbook/report.md" in storage.names(f"{container}-out")
     assert fingerprints(pipeline, container) == before, "no source blob was written"
     with pytest.raises(ResourceNotFoundError):
@@ -119,14 +119,14 @@ def test_a_prefix_with_a_blob_the_service_would_fail_gets_one_input_per_blob(pip
 
 
 def container_of_1500(pipeline: Pipeline) -> tuple[str, int]:
-    """small/: 300 documents and 5 images (one folder the filter selects); large/: 1,100 (more than a batch);
+    """small/: 300 documents and 5 programs (one folder the filter selects); large/: 1,100 (more than a batch);
     mixed/: 93, one empty, one over 40 MB (the filter would pick those up, so it cannot be used there)."""
     storage = pipeline.storage()
     container = f"docs-{uuid.uuid4().hex[:12]}"
     storage.service.create_container(container)
     kinds = ("txt", "md", "html")
     blobs = {f"small/s{i:03}.{kinds[i % 3]}": f"Small document {i}.".encode() for i in range(300)}
-    blobs |= {f"small/pic{i}.png": b"\x89PNG" for i in range(5)}
+    blobs |= {f"small/tool{i}.exe": b"MZ" for i in range(5)}
     blobs |= {f"large/part-{i // 100}/l{i:04}.txt": f"Large set, document {i}.".encode() for i in range(1100)}
     blobs |= {f"mixed/m{i:02}.md": f"# Mixed {i}".encode() for i in range(93)}
     blobs |= {"mixed/empty.txt": b"", "mixed/huge.txt": b"x" * (41 * 1024 * 1024)}

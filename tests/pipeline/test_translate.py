@@ -63,7 +63,7 @@ def test_mixed_folder_three_languages_glossary_then_rerun_then_fail_policy(pipel
         pipeline.env["DOCTRANSLATE_TARGET_CONTAINER"], report_blob_name("src", "json")
     )
     assert json.loads(in_storage)["summary"] == report["summary"], "the fleet's copy of the report, in storage"
-    assert "unsupported file type .jpg" in skipped["photo.jpg"] and "40 MB limit" in skipped["huge.txt"]
+    assert "only with --translate-images" in skipped["photo.jpg"] and "40 MB limit" in skipped["huge.txt"]
     assert [b["status"] for b in report["batches"]] == ["Succeeded"]
     assert report["summary"]["characters_charged"] == sum(d["characters_charged"] for d in report["documents"]) > 0
     assert report["summary"]["characters_charged"] == report["summary"]["estimated_characters"]

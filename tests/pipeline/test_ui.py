@@ -62,8 +62,9 @@ def test_the_ui_shows_the_run_form_and_a_finished_runs_report(
     form = render(f"{ui}/deployments/deployment/{deployment['id']}/run", tmp_path / "chrome", tmp_path / "form.png")
     for field in ("container", "languages", "prefix", "out_dir", "glossaries", "source_language", "on_existing"):
         assert f"{field} (Optional)" in form, f"no {field} in the run form"
+    assert "Language codes to translate into" in form, "each field has its description"
 
-    body = {"artifacts": {"key": {"any_": ["translation-report"]}}, "sort": "CREATED_DESC", "limit": 1}
+    body = {"artifacts": {"key": {"any_": ["translation-report-src"]}}, "sort": "CREATED_DESC", "limit": 1}
     (artifact,) = httpx.post(f"{prefect_server.url}/artifacts/filter", json=body).json()
     page = render(f"{ui}/artifacts/artifact/{artifact['id']}", tmp_path / "chrome", tmp_path / "report.png")
     assert "Translation report" in page

@@ -13,6 +13,7 @@ from doctranslate.errors import BadInputError
 from doctranslate.http.call import Call
 from doctranslate.settings import ApiVersion
 from doctranslate.wire import (
+    BatchOptions,
     BatchRequest,
     DocumentFilter,
     PdfAdditionalFormat,
@@ -143,8 +144,8 @@ def test_pdf_output_option_is_refused_outside_v1_1() -> None:
         Calls(ENDPOINT, ApiVersion.V2024_05_01).start_translation(full_details(pdf_option=True))
 
 
-def test_sync_translation_needs_2024_05_01() -> None:
-    with pytest.raises(BadInputError, match="DOCTRANSLATE_API_VERSION=2024-05-01"):
+def test_sync_translation_needs_a_dated_version() -> None:
+    with pytest.raises(BadInputError, match="DOCTRANSLATE_API_VERSION=2026-03-01"):
         Calls(ENDPOINT, ApiVersion.V1_1).translate_document(("a.txt", b"x", "text/plain"), "fr")
 
 
@@ -152,3 +153,49 @@ def test_wire_body_reveals_sas_that_repr_hides() -> None:
     call = Calls(ENDPOINT, ApiVersion.V2024_05_01).start_translation(full_details())
     assert call.json["inputs"][0]["source"]["sourceUrl"].endswith("sig=abc%2Fdef")
     assert "abc%2Fdef" not in repr(full_details())
+
+
+def model_details(**options: object) -> StartTranslationDetails:
+    target = TargetInput(
+        target_url="https://acct.blob.core.windows.net/out-fr", language="fr", category="c1", **options
+    )
+    return StartTranslationDetails(
+        inputs=[
+            BatchRequest(source=SourceInput(source_url="https://acct.blob.core.windows.net/src"), targets=[target])
+        ],
+        options=BatchOptions(translate_text_within_image=True),
+    )
+
+
+def test_a_2026_request_is_what_the_official_sdk_2_sends() -> None:
+    """No OpenAPI file of 2026-03-01 exists; the SDK that defaults to it is the reference (api-facts §9b)."""
+    from azure.ai.translation.document import models as sdk
+
+    ours = Calls(ENDPOINT, ApiVersion.V2026_03_01).start_translation(model_details(deployment_name="contoso-gpt"))
+    theirs = sdk.StartTranslationDetails(
+        inputs=[
+            sdk.DocumentBatch(
+                source=sdk.SourceInput(source_url="https://acct.blob.core.windows.net/src"),
+                targets=[
+                    sdk.TranslationTarget(
+                        target_url="https://acct.blob.core.windows.net/out-fr",
+                        language="fr",
+                        category_id="c1",
+                        deployment_name="contoso-gpt",
+                    )
+                ],
+            )
+        ],
+        options=sdk.BatchOptions(translate_text_within_image=True),
+    )
+    assert ours.json == theirs.as_dict()
+    assert ours.params == {"api-version": "2026-03-01"}
+
+
+@pytest.mark.parametrize("api_version", VERSIONS)
+def test_2026_fields_are_refused_by_older_versions(api_version: ApiVersion) -> None:
+    with pytest.raises(BadInputError, match="exists only in API 2026-03-01"):
+        Calls(ENDPOINT, api_version).start_translation(model_details())
+    with pytest.raises(BadInputError, match=r"targets\[fr\].deploymentName exists only in API 2026-03-01"):
+        details = model_details(deployment_name="x").model_copy(update={"options": None})
+        Calls(ENDPOINT, api_version).start_translation(details)

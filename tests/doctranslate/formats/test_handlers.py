@@ -99,5 +99,6 @@ def test_non_utf8_text_is_refused_with_a_clear_message() -> None:
 
 
 def test_unknown_extensions_have_no_handler() -> None:
-    assert handler_for("photo.jpg") is None
+    assert handler_for("archive.rar") is None
+    assert handler_for("photo.JPG") is not None  # image files: OCR (formats.image)
     assert handler_for("REPORT.TXT") is not None

@@ -6,8 +6,6 @@ counted, every text compared) and converted again by LibreOffice, which must rea
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from doctranslate.formats.glossaries import GlossaryTerms
 from doctranslate.formats.registry import handler_for
 from doctranslate.local.engines import PseudoEngine
 from doctranslate.qa.check import check_document
+from tests.support.libreoffice import LibreOffice
 
 pytestmark = pytest.mark.e2e  # starts LibreOffice
 
@@ -45,28 +44,6 @@ class Translated:
     source: Path
     output: Path
     rewrite: Rewrite
-
-
-class LibreOffice:
-    def __init__(self, profile: Path) -> None:
-        self.binary = shutil.which("soffice")
-        assert self.binary, "LibreOffice is installed by `scripts/setup --test`"
-        self.profile = profile
-
-    def convert(self, files: Sequence[Path], to: str, out_dir: Path) -> None:
-        profile = f"-env:UserInstallation={self.profile.as_uri()}"
-        finished = subprocess.run(  # noqa: S603
-            [self.binary, "--headless", profile, "--convert-to", to, "--outdir", str(out_dir), *map(str, files)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert finished.returncode == 0, finished.stdout + finished.stderr
-        for file in files:
-            assert (out_dir / f"{file.stem}.{to.split(':', maxsplit=1)[0]}").is_file(), (
-                finished.stdout + finished.stderr
-            )
 
 
 @pytest.fixture(scope="module")

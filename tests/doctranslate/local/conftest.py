@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from azure.ai.translation.document import DocumentTranslationClient
+from azure.core.credentials import AzureKeyCredential
 
 from doctranslate.local.stack import ManagedProcess, free_port, start_local_service
 from tests.support.storage import Storage
@@ -38,6 +40,14 @@ def stack(azurite: ManagedProcess, tmp_path_factory: pytest.TempPathFactory) -> 
     service = start_service(azurite.port, port=free_port(), key=key, log=home / "service.log", state_dir=home / "state")
     yield LocalStack(azurite, service, key, Storage(azurite.port))
     service.stop()
+
+
+@pytest.fixture
+def sdk2(stack: LocalStack) -> Iterator[DocumentTranslationClient]:
+    """The official SDK 2.0.0 as a user makes it: its default api-version (2026-03-01)."""
+    client = DocumentTranslationClient(stack.endpoint, AzureKeyCredential(stack.key), polling_interval=0.2)
+    yield client
+    client.close()
 
 
 def service_log(stack: LocalStack) -> str:

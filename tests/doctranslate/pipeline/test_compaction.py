@@ -8,7 +8,7 @@ import pytest
 from doctranslate.local.stack import ManagedProcess, connection_string
 from doctranslate.pipeline.compaction import compact_manifests
 from doctranslate.pipeline.existing import existing_outputs
-from doctranslate.pipeline.manifests import BatchManifest, encode
+from doctranslate.pipeline.manifests import MADE_BY_BATCH, BatchManifest, encode
 from doctranslate.settings import load_settings
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.names import SOURCE_MD5_METADATA, is_manifest, manifest_blob_name, state_prefix
@@ -31,7 +31,8 @@ def test_folded_manifests_vouch_as_before_and_stop_piling_up(azurite: ManagedPro
     assert compact_manifests(account, container, "docs", threshold=8) == 10
 
     assert existing_outputs(account, container, "docs") == before
-    assert before["docs/fr/file-3.txt"] == {SOURCE_MD5_METADATA: f"{3:032x}"}
+    assert before["docs/fr/file-3.txt"][SOURCE_MD5_METADATA] == f"{3:032x}"
+    assert before["docs/fr/file-3.txt"][MADE_BY_BATCH] == "b-3", "which batch made it survives the folding"
     state = [name for name in storage.names(container) if name.startswith(state_prefix("docs"))]
     assert not [name for name in state if is_manifest("docs", name)], "the batch manifests were folded"
     assert compact_manifests(account, container, "docs", threshold=8) == 0, "nothing left to fold"

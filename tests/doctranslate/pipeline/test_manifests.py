@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from doctranslate.pipeline.manifests import BatchManifest, Vouch, encode, made_from, recorded_outputs, vouches
+from doctranslate.pipeline.manifests import (
+    MADE_AT,
+    MADE_BY_BATCH,
+    BatchManifest,
+    Vouch,
+    encode,
+    made_from,
+    recorded_outputs,
+    vouches,
+)
 from doctranslate.storage.blobs import BlobInfo
 from doctranslate.storage.names import (
     SOURCE_MD5_METADATA,
@@ -30,7 +39,8 @@ def test_an_output_written_before_its_manifest_gets_the_source_md5() -> None:
     known = made_from(
         [output("docs/fr/a.txt", T0)], vouches([manifest("k1", T0 + timedelta(seconds=3), {"docs/fr/a.txt": "m1"})])
     )
-    assert known == {"docs/fr/a.txt": {SOURCE_MD5_METADATA: "m1"}}
+    made = {MADE_AT: T0.isoformat(), MADE_BY_BATCH: "id-k1"}  # when and by which batch: for the report
+    assert known == {"docs/fr/a.txt": {SOURCE_MD5_METADATA: "m1"} | made}
 
 
 def test_an_output_rewritten_after_its_manifest_is_not_vouched_for() -> None:

@@ -98,7 +98,7 @@ def test_a_fresh_plan_submits_every_pair_and_prices_exactly_what_will_be_charged
     ]
     assert run.estimated_characters == 2 * (len("Intro") + len("Hello there.") + len("Plain notes."))
     assert run.estimated_cost == pytest.approx(run.estimated_characters * 10 / 1_000_000)
-    assert "4 to translate in 1 new batch(es)" in run.describe()
+    assert "4 to translate in 1 batch" in run.describe()
 
 
 def test_a_batch_the_journal_knows_is_reattached_and_what_it_gathered_is_kept(tmp_path: Path) -> None:
@@ -169,12 +169,22 @@ def whole(batch: PlannedBatch) -> ExistingDecision:
 
 def test_a_clean_prefix_that_fits_is_one_batch_the_filter_selects() -> None:
     source = StorageLocation("docs", "guides/")
-    found, folders = folders_of(source, {"guides/a.md": 5, "guides/deep/b.txt": 5, "guides/logo.png": 5})
+    found, folders = folders_of(source, {"guides/a.md": 5, "guides/deep/b.txt": 5, "guides/tool.exe": 5})
     (batch,) = plan_batches(found.documents, ["fr"], folder=folders.folder_of)
     assert folders.selection(batch, whole(batch)) == Selection(container="docs", prefix="guides/")
     partly_done = whole(batch)
     partly_done.already_done.append(partly_done.translate.pop())
     assert folders.selection(batch, partly_done) is None, "the filter cannot leave out what is already done"
+
+
+def test_an_image_not_asked_for_keeps_the_filter_off_its_folder() -> None:
+    """The service (2026-03-01) takes image files from a folder input, and charges them: one under the prefix
+    that the run leaves out makes the batch name its documents one by one."""
+    source = StorageLocation("docs", "guides/")
+    found, folders = folders_of(source, {"guides/a.md": 5, "guides/logo.png": 5})
+    (batch,) = plan_batches(found.documents, ["fr"], folder=folders.folder_of)
+    assert [s.relative_path for s in found.skipped] == ["guides/logo.png"]
+    assert folders.selection(batch, whole(batch)) is None
 
 
 def test_a_source_too_big_for_a_batch_is_cut_at_its_folders_and_only_clean_ones_are_filtered() -> None:

@@ -58,13 +58,16 @@ def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(t
     assert [(d.source, d.status) for d in report.documents] == [
         ("a.txt", OutcomeStatus.SUCCEEDED),
         ("b.txt", OutcomeStatus.FAILED),
-        ("c.txt", OutcomeStatus.SKIPPED),
+        ("c.txt", OutcomeStatus.UP_TO_DATE),
     ]
     s = report.summary
     assert (s.documents, s.succeeded, s.failed, s.already_translated, s.skipped_files) == (3, 1, 1, 1, 1)
     assert s.cost == 5.0
     assert report.request is not None and report.request["languages"] == ["fr"]
-    assert "| b.txt | fr | NoTranslatableText | fix it |" in render_markdown(report)
+    markdown = render_markdown(report)
+    assert "| b.txt | fr | NoTranslatableText |  | fix it |" in markdown
+    by_language = "| language | Succeeded | Failed | UpToDate | characters |\n|---|---|---|---|---|\n"
+    assert by_language + "| fr | 1 | 1 | 1 | 500,000 |" in markdown
 
 
 @pytest.mark.parametrize("policy", [QaPolicy.WARN, QaPolicy.FAIL])
@@ -156,4 +159,4 @@ def test_text_from_the_service_or_a_file_name_cannot_break_out_of_report_md() ->
     assert "\n# Owned" not in markdown
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
     failed_row = next(line for line in markdown.splitlines() if line.startswith("| a"))
-    assert failed_row == "| a\\|b.txt | fr | Bad\\|Code | first # Owned &lt;script&gt;alert(1)&lt;/script&gt; |"
+    assert failed_row == "| a\\|b.txt | fr | Bad\\|Code | first # Owned &lt;script&gt;alert(1)&lt;/script&gt; |  |"

@@ -18,7 +18,19 @@ def test_bad_fields_are_named_one_line_each() -> None:
         TranslationRequest(sources=[], languages=["German", "fr"])  # type: ignore[call-arg]
     described = describe_request_error(caught.value)
     assert "sources: List should have at least 1 item" in described
-    assert "languages.0: 'German' is not a language code" in described
+    assert "languages.0: 'German' is not a language the service translates; did you mean de (German)?" in described
+
+
+def test_language_codes_match_case_insensitively_and_come_out_as_the_service_spells_them() -> None:
+    request = TranslationRequest(sources=["docs"], languages=["ZH-hans", "fr-ca"], source_language="EN")  # type: ignore[call-arg]
+    assert (request.languages, request.source_language) == (["zh-Hans", "fr-CA"], "en")
+    with pytest.raises(ValidationError, match="zh-hans given twice"):
+        TranslationRequest(sources=["docs"], languages=["zh-Hans", "zh-hans"])  # type: ignore[call-arg]
+
+
+def test_a_form_refuses_what_is_not_shaped_like_a_code() -> None:
+    schema = TranslationRequest.model_json_schema()
+    assert schema["properties"]["languages"]["items"]["pattern"].startswith("^[A-Za-z]{2,3}")
 
 
 def test_a_language_given_twice_is_refused() -> None:

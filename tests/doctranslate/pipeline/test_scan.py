@@ -20,6 +20,7 @@ def test_scan_preflights_and_gives_a_reason_for_every_skip(tmp_path: Path) -> No
     (root / "ok.txt").write_text("hello")
     (root / "sub" / "page.html").write_text("<p>hi</p>")
     (root / "image.png").write_bytes(b"\x89PNG")
+    (root / "tool.exe").write_bytes(b"MZ")
     (root / "empty.md").write_text("")
     (root / "draft.txt").write_text("draft")
     outside = tmp_path / "secret.txt"
@@ -33,7 +34,10 @@ def test_scan_preflights_and_gives_a_reason_for_every_skip(tmp_path: Path) -> No
     found = scan([root], exclude=["draft*"])
     assert sorted(d.relative_path for d in found.documents) == ["inside-link.txt", "ok.txt", "sub/page.html"]
     reasons = {s.relative_path: s.reason for s in found.skipped}
-    assert "unsupported file type .png" in reasons["image.png"]
+    assert "unsupported file type .exe" in reasons["tool.exe"]
+    assert "only with --translate-images" in reasons["image.png"]
+    with_images = scan([root], exclude=["draft*"], images=True)
+    assert "image.png" in {d.relative_path for d in with_images.documents}
     assert "empty file" in reasons["empty.md"]
     assert "outside the source folder" in reasons["link.txt"]
     assert "draft.txt" not in reasons  # excluded on purpose, not a problem
