@@ -9,6 +9,7 @@ go into `Settings` as `SecretStr`s. Register our block type once per server:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from prefect.blocks.core import Block
@@ -16,7 +17,10 @@ from prefect_azure import AzureBlobStorageCredentials
 from pydantic import Field, SecretStr
 
 from doctranslate.errors import ConfigurationError
+from doctranslate.local.stack import running_stack
 from doctranslate.settings import Settings, load_settings
+
+logger = logging.getLogger("doctranslate.deployments")
 
 
 class DocumentTranslatorCredentials(Block):
@@ -47,7 +51,13 @@ async def settings_from_blocks(
     storage = storage_block or settings.storage_block
     if storage:
         overrides |= _storage(await _load(AzureBlobStorageCredentials, storage), storage)
-    return load_settings(**overrides) if overrides else settings
+    if overrides:
+        return load_settings(**overrides)
+    if settings.translator_endpoint is None and (stack := running_stack()) is not None:
+        # A worker with nothing configured, where the local stack runs: what the CLI does too.
+        logger.info("no translator configured: using the local stack in %s", stack.home)
+        return load_settings(**stack.settings)
+    return settings
 
 
 def _storage(credentials: AzureBlobStorageCredentials, name: str) -> dict[str, Any]:

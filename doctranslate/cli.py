@@ -27,7 +27,7 @@ from doctranslate.errors import (
     describe_document_error,
 )
 from doctranslate.languages import LANGUAGES, LANGUAGES_AS_OF
-from doctranslate.local.stack import StackInfo, default_home
+from doctranslate.local.stack import running_stack
 from doctranslate.pipeline.glossaries import select_glossaries, terms_for
 from doctranslate.qa.check import check_folders
 from doctranslate.redaction import install_log_redaction, log_to_console
@@ -76,16 +76,15 @@ def settings_or_local_stack() -> Settings:
     settings = load_settings()
     if settings.translator_endpoint is not None:
         return settings
-    stack = StackInfo.load(default_home())
-    if stack is None or not stack.running:
+    stack = running_stack()
+    if stack is None:
         raise ConfigurationError(
             "no translator endpoint configured, and no local stack running here",
             hint="set DOCTRANSLATE_TRANSLATOR_ENDPOINT (and a key or `az login`), or start the local stack with "
             "`doctranslate stack up`",
         )
-    os.environ.update(stack.environment)
     typer.echo(f"(no Azure endpoint configured: using the local stack in {stack.home})", err=True)
-    return load_settings()
+    return load_settings(**stack.settings)
 
 
 def _summary_line(status: TranslationStatus) -> str:

@@ -25,7 +25,10 @@ _RUN_LOGGERS: Final = ("prefect.flow_runs", "prefect.task_runs")
 
 
 def verbose() -> bool:
-    return os.environ.get(VERBOSE_ENV, "") not in ("", "0", "false")
+    """`--verbose`, or `DOCTRANSLATE_LOG_HTTP=true` (whoever asks for every request line wants to see them)."""
+    return any(
+        os.environ.get(name, "").lower() not in ("", "0", "false") for name in (VERBOSE_ENV, "DOCTRANSLATE_LOG_HTTP")
+    )
 
 
 def quiet_prefect_console() -> None:

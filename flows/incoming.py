@@ -11,13 +11,12 @@ container name from an event is checked by Azure's rules before use.
 
 from __future__ import annotations
 
-from typing import Any
-
 from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import State
 
+from doctranslate.pipeline.report import RunReport
 from doctranslate.pipeline.request import LanguageCode, OnExisting, TranslationRequest
-from doctranslate_prefect.flows.translate import translate_documents
+from doctranslate_prefect.flows.translate import finished, report_of, translate_documents
 
 
 @flow(name="translate-incoming", flow_run_name="incoming-{container}", log_prints=True)
@@ -32,7 +31,7 @@ async def translate_incoming(
     triggered_by: str | None = None,
     translator_block: str | None = None,
     storage_block: str | None = None,
-) -> State[Any]:
+) -> RunReport | State[RunReport]:
     """Translate a container's documents where they are: only what is new or changed is submitted, and the
     translations and the report stay in storage unless out_dir says otherwise. The run fails when documents
     failed; its report lists them.
@@ -65,4 +64,4 @@ async def translate_incoming(
         translator_block=translator_block,
         storage_block=storage_block,
     )
-    return await translate_documents(request, return_state=True)  # its Failed, when documents failed, is ours
+    return finished(await report_of(await translate_documents(request, return_state=True)))

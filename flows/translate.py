@@ -103,12 +103,11 @@ async def translate_documents(request: TranslationRequest) -> RunReport | State[
 
 
 def _sets_run_name() -> str:
+    """`sets-<job>-<set>-<set>`: what the run translates, told apart from other jobs' in the UI's list."""
     from prefect.runtime import flow_run
 
-    request = flow_run.parameters.get("request") or {}
-    sets = request.get("sets", []) if isinstance(request, dict) else request.sets
-    names = [s.get("name", "") if isinstance(s, dict) else s.name for s in sets]
-    return "sets-" + "-".join(names)
+    request = LanguageSetsRequest.model_validate(flow_run.parameters["request"])
+    return "-".join(["sets", request.base.job_name, *(s.name for s in request.sets)])
 
 
 @flow(name="translate-language-sets", flow_run_name=_sets_run_name, log_prints=True)

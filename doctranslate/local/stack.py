@@ -256,6 +256,15 @@ class StackInfo:
         return settings
 
     @property
+    def settings(self) -> dict[str, str]:
+        """The same as `environment`, as `load_settings` overrides: for a process whose environment is set."""
+        return {
+            "translator_endpoint": f"http://127.0.0.1:{self.service.port}",
+            "translator_key": self.key,
+            "storage_connection_string": connection_string(self.azurite.port),
+        }
+
+    @property
     def ui_url(self) -> str | None:
         return f"http://127.0.0.1:{self.prefect.port}" if self.prefect is not None else None
 
@@ -281,6 +290,12 @@ class StackInfo:
 
 def default_home() -> Path:
     return Path.cwd() / ".doctranslate" / "stack"
+
+
+def running_stack(home: Path | None = None) -> StackInfo | None:
+    """The local stack `stack up` (or `translate`) started here, if it is still running."""
+    info = StackInfo.load(home or default_home())
+    return info if info is not None and info.running else None
 
 
 def stack_up(home: Path | None = None) -> StackInfo:

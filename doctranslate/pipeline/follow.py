@@ -231,16 +231,15 @@ class BatchFollower:
     def _pair_of(self, document: DocumentStatus) -> Pair | None:
         if document.path:
             return self._by_target.get(_blob_name(document.path))
-        # Failed documents have no output path: match by source and language.
+        # Failed documents have no output path: match by source and language. A staged source is the blob
+        # `<job>/<relative path>`; one translated in place is the blob named by its relative path itself.
         source = _blob_name(document.source_path)
-        return next(
-            (
-                p
-                for p in self._by_target.values()
-                if p.language == document.to and source.endswith("/" + p.document.relative_path)
-            ),
-            None,
-        )
+
+        def is_source(pair: Pair) -> bool:
+            path = pair.document.relative_path
+            return source == path if pair.document.container is not None else source.endswith("/" + path)
+
+        return next((p for p in self._by_target.values() if p.language == document.to and is_source(p)), None)
 
     def _batch_failed(self, batch_id: str, status: TranslationStatus) -> list[DocumentOutcome]:
         error = BatchFailedError(

@@ -70,7 +70,12 @@ class TranslationRequest(BaseModel):
         "container under the job's name.",
     )
     glossaries: list[str] = Field(default_factory=list, description="Glossary files or folders; 'fr=terms.csv'.")
-    on_existing: OnExisting = Field(OnExisting.SKIP, description="What to do with translations that exist.")
+    on_existing: OnExisting = Field(
+        OnExisting.SKIP,
+        description="Translations that exist already: skip keeps those made from the same content (and redoes "
+        "outdated ones), overwrite translates them again, version writes a new version folder, fail stops before "
+        "submitting and lists them.",
+    )
     include: list[str] = Field(default_factory=list, description="Only files matching these globs.")
     exclude: list[str] = Field(default_factory=list, description="Leave out files matching these globs.")
     job: str | None = Field(None, description="Name of this job's folder in storage; default: the source's name.")
@@ -140,17 +145,25 @@ class TranslationRequest(BaseModel):
 
 
 class LanguageSet(BaseModel):
-    """A named group of target languages, translated into `<out_dir>/<name>/` (a folder or a storage prefix)."""
+    """A named group of target languages, translated into {out_dir}/{name} (a folder or a storage prefix)."""
 
     model_config = ConfigDict(frozen=True)
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names the output subfolder, e.g. 'europe'.")
-    languages: list[LanguageCode] = Field(min_length=1)
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names the output subfolder, e.g. europe.")
+    languages: list[LanguageCode] = Field(
+        min_length=1, description="This set's target languages, e.g. fr, de, it; they replace the base's."
+    )
 
 
 class LanguageSetsRequest(BaseModel):
-    base: TranslationRequest = Field(description="Sources and options shared by every set.")
-    sets: list[LanguageSet] = Field(min_length=1)
+    """One source into several named sets of languages, each set into its own folder of the output."""
+
+    base: TranslationRequest = Field(
+        description="Sources and options shared by every set; its languages are replaced by each set's."
+    )
+    sets: list[LanguageSet] = Field(
+        min_length=1, description="The named sets: each is translated into {out_dir}/{name}, with its own report."
+    )
 
     def for_set(self, language_set: LanguageSet) -> TranslationRequest:
         """The base request aimed at one set: its languages, into `<out_dir>/<set name>/` (with no `out_dir`,

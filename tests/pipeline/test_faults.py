@@ -52,7 +52,7 @@ def test_throttling_outages_latency_and_stale_reads(pipeline: Pipeline) -> None:
     write_documents(pipeline.work / "src", 6)
 
     started = time.monotonic()
-    finished = pipeline.run("src", "--to", "fr,de", "--out", "out", timeout=900)
+    finished = pipeline.run("src", "--to", "fr,de", "--out", "out", timeout=900, env={"DOCTRANSLATE_VERBOSE": "1"})
     elapsed = time.monotonic() - started
 
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]

@@ -69,6 +69,7 @@ class Fleet:
     start: Callable[[list[str], dict[str, str], Path], None]
     folder: Path
     logs: list[Path] = field(default_factory=list)
+    created_names: list[str] = field(default_factory=list)
 
     def start_worker(self, name: str, env: dict[str, str] | None = None) -> None:
         log = self.folder / f"worker-{name}.log"
@@ -79,6 +80,8 @@ class Fleet:
     def run(self, deployment: str, parameters: dict[str, object]) -> str:
         found = httpx.get(f"{self.api}/deployments/name/{deployment}").json()
         created = httpx.post(f"{self.api}/deployments/{found['id']}/create_flow_run", json={"parameters": parameters})
+        # The name it is created with (what a worker logs on taking it); the run names itself once it starts.
+        self.created_names.append(created.json()["name"])
         return str(created.json()["id"])
 
     def wait(self, runs: list[str], timeout: float = 300) -> list[str]:
@@ -158,7 +161,9 @@ def test_two_workers_share_the_runs_of_one_pool_on_postgres(pipeline: Pipeline, 
     assert states == ["COMPLETED"] * RUNS, [log.read_text()[-2000:] for log in fleet.logs]
     # A worker may begin to submit a run the other has claimed (it then backs off): count only the runs
     # that started on each worker's infrastructure.
-    names = sorted(httpx.get(f"{fleet.api}/flow_runs/{run}").json()["name"] for run in runs)
+    names = sorted(fleet.created_names)
+    final = sorted(httpx.get(f"{fleet.api}/flow_runs/{run}").json()["name"] for run in runs)
+    assert final == sorted(f"sets-docs-{number}-europe" for number in range(RUNS)), "named after job and sets"
     taken = {
         log.stem: re.findall(r"Flow run '([^']+)' submitted to infrastructure", log.read_text()) for log in fleet.logs
     }

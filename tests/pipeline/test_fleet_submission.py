@@ -35,6 +35,7 @@ def worker(pipeline: Pipeline, name: str) -> tuple[Path, dict[str, str]]:
     env = pipeline.env | {
         "DOCTRANSLATE_STATE_DIR": str(home / ".doctranslate"),
         "PREFECT_HOME": str(home / "prefect-home"),
+        "DOCTRANSLATE_VERBOSE": "1",  # the run's log lines on the console: what each worker did is read from them
     }
     return home, env
 

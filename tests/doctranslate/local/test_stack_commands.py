@@ -3,6 +3,7 @@ does, and say so; `stack status` prints its settings."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -27,12 +28,14 @@ def doctranslate(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def running_stack(tmp_path: Path) -> Iterator[Path]:
-    started = doctranslate(tmp_path, "stack", "up")
+@pytest.fixture(scope="module")
+def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One stack for the module: its Prefect server's first start takes most of half a minute."""
+    work = tmp_path_factory.mktemp("stack")
+    started = doctranslate(work, "stack", "up")
     assert started.returncode == 0, started.stderr[-2000:]
-    yield tmp_path
-    doctranslate(tmp_path, "stack", "down")
+    yield work
+    doctranslate(work, "stack", "down")
 
 
 def test_commands_use_the_running_local_stack_and_say_so(running_stack: Path) -> None:
@@ -43,3 +46,24 @@ def test_commands_use_the_running_local_stack_and_say_so(running_stack: Path) ->
     assert "PortableDocumentFormat" in formats.stdout
     assert "using the local stack" in formats.stderr and "using the local stack" not in formats.stdout
     assert batches.returncode == 0 and batches.stdout == ""
+
+
+def test_a_worker_with_nothing_configured_uses_the_running_local_stack(
+    running_stack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment run on a process worker started beside the stack, with no settings and no blocks."""
+    from doctranslate.local.stack import StackInfo, default_home
+    from doctranslate.settings import load_settings
+    from doctranslate_prefect.deployments.blocks import settings_from_blocks
+
+    for name in [k for k in os.environ if k.startswith(("DOCTRANSLATE_", "AZURE_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(running_stack)
+    stack = StackInfo.load(default_home())
+    assert stack is not None
+
+    settings = asyncio.run(settings_from_blocks(load_settings()))
+
+    assert settings.translator_endpoint == f"http://127.0.0.1:{stack.service.port}"
+    assert settings.storage_connection_string is not None
+    assert f":{stack.azurite.port}/" in settings.storage_connection_string.get_secret_value()
