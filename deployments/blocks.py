@@ -43,14 +43,7 @@ async def settings_from_blocks(
 ) -> Settings:
     """`settings` with the translator and storage taken from the named blocks (the arguments, else the
     settings' own `translator_block` / `storage_block`); unchanged when no block is named."""
-    overrides: dict[str, Any] = {}
-    translator = translator_block or settings.translator_block
-    if translator:
-        credentials = await _load(DocumentTranslatorCredentials, translator)
-        overrides |= {"translator_endpoint": credentials.endpoint, "translator_key": credentials.key}
-    storage = storage_block or settings.storage_block
-    if storage:
-        overrides |= _storage(await _load(AzureBlobStorageCredentials, storage), storage)
+    overrides, _ = await values_from_blocks(settings, translator_block=translator_block, storage_block=storage_block)
     if overrides:
         return load_settings(**overrides)
     if settings.translator_endpoint is None and (stack := running_stack()) is not None:
@@ -58,6 +51,27 @@ async def settings_from_blocks(
         logger.info("no translator configured: using the local stack in %s", stack.home)
         return load_settings(**stack.settings)
     return settings
+
+
+async def values_from_blocks(
+    settings: Settings, *, translator_block: str | None = None, storage_block: str | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The settings the named blocks give, and for each where it came from (`block <name> (<type>)`), for
+    `doctranslate config` to show beside the environment's and `.env`'s."""
+    overrides: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    translator = translator_block or settings.translator_block
+    if translator:
+        credentials = await _load(DocumentTranslatorCredentials, translator)
+        given = {"translator_endpoint": credentials.endpoint, "translator_key": credentials.key}
+        overrides |= given
+        sources |= dict.fromkeys(given, f"block {translator} ({DocumentTranslatorCredentials._block_type_name})")
+    storage = storage_block or settings.storage_block
+    if storage:
+        given = _storage(await _load(AzureBlobStorageCredentials, storage), storage)
+        overrides |= given
+        sources |= dict.fromkeys(given, f"block {storage} ({AzureBlobStorageCredentials._block_type_name})")
+    return overrides, sources
 
 
 def _storage(credentials: AzureBlobStorageCredentials, name: str) -> dict[str, Any]:

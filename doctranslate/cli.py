@@ -9,7 +9,6 @@ printed as one line (already redacted) with what to do next, never as a tracebac
 from __future__ import annotations
 
 import functools
-import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +30,8 @@ from doctranslate.local.stack import running_stack
 from doctranslate.pipeline.glossaries import select_glossaries, terms_for
 from doctranslate.qa.check import check_folders
 from doctranslate.redaction import install_log_redaction, log_to_console
-from doctranslate.settings import Settings, load_settings, setting_sources
+from doctranslate.settings import Settings, load_settings
+from doctranslate.verbosity import verbose
 from doctranslate.wire import Status, TranslationStatus
 
 commands = typer.Typer()
@@ -61,7 +61,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 def _say_error(exc: DocTranslateError) -> None:
     """One line, already redacted; the traceback too only with `--verbose` (`DOCTRANSLATE_VERBOSE=1`)."""
-    if os.environ.get("DOCTRANSLATE_VERBOSE", "") not in ("", "0", "false"):
+    if verbose():
         traceback.print_exception(exc)
     typer.echo(f"error: {exc}", err=True)
 
@@ -94,16 +94,6 @@ def _summary_line(status: TranslationStatus) -> str:
         f"total {s.total}, succeeded {s.success}, failed {s.failed}, in progress {s.in_progress}, "
         f"waiting {s.not_yet_started}, cancelled {s.cancelled}, characters {s.total_character_charged}"
     )
-
-
-@commands.command()
-@reports_errors
-def config() -> None:
-    """Show the effective settings (secrets masked) and where each comes from: environment, .env or default."""
-    settings = load_settings()
-    sources = setting_sources()
-    for name, value in settings:
-        typer.echo(f"{name:<30} {value!s:<48} {sources[name]}")
 
 
 @commands.command()

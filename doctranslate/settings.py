@@ -19,6 +19,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from doctranslate.errors import ConfigurationError
+from doctranslate.pricing import CURRENCY_PATTERN, Pricing
 
 ENV_PREFIX = "DOCTRANSLATE_"
 
@@ -140,13 +141,19 @@ class Settings(BaseSettings):
     price_per_million_characters: Annotated[float, Field(ge=0)] = Field(
         default=15.0,
         validation_alias=_env("price_per_million_characters"),
-        description="For estimates and reports (Document Translation S1 list price, USD).",
+        description="For estimates and reports, in DOCTRANSLATE_CURRENCY (Document Translation S1 list price, USD).",
     )
     price_per_image: Annotated[float, Field(ge=0)] = Field(
         default=0.0,
         validation_alias=_env("price_per_image"),
         description="Your price per image scanned when text in images is translated (priced per image, not per "
         "character); 0 leaves images out of estimates and budgets.",
+    )
+    currency: str = Field(
+        default="USD",
+        pattern=CURRENCY_PATTERN,
+        validation_alias=_env("currency"),
+        description="ISO 4217 code of the prices above (USD, EUR, …): shown beside every cost and budget.",
     )
     log_http: bool = Field(
         default=False,
@@ -194,6 +201,14 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}RETRY_BACKOFF_SECONDS ({self.retry_backoff_seconds})"
             )
         return self
+
+    @property
+    def pricing(self) -> Pricing:
+        return Pricing(
+            per_million_characters=self.price_per_million_characters,
+            per_image=self.price_per_image,
+            currency=self.currency,
+        )
 
     def require_translator_endpoint(self) -> str:
         if not self.translator_endpoint:

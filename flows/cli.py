@@ -32,9 +32,10 @@ from doctranslate.pipeline.request import (
     out_dir_of_set,
 )
 from doctranslate.pipeline.single import plan_single
-from doctranslate.settings import load_settings
+from doctranslate.settings import load_settings, setting_sources
 from doctranslate.storage.locations import is_storage_spec
-from doctranslate_prefect.flows.console import VERBOSE_ENV, quiet_prefect_console, run_console
+from doctranslate.verbosity import VERBOSE_ENV
+from doctranslate_prefect.flows.console import quiet_prefect_console, run_console
 
 if TYPE_CHECKING:  # Prefect is imported only once `_prefect_defaults` has set what it reads at import
     from prefect.client.schemas.objects import State
@@ -101,6 +102,24 @@ def _use_local_stack_if_unconfigured() -> None:
         "keeps running for the next run — stop it with `doctranslate stack down`.",
         err=True,
     )
+
+
+@pipeline_commands.command()
+@reports_errors
+def config() -> None:
+    """Show the effective settings (secrets masked) and where each comes from: environment, .env, a Prefect
+    block (DOCTRANSLATE_TRANSLATOR_BLOCK / DOCTRANSLATE_STORAGE_BLOCK, read from PREFECT_API_URL's server), or
+    default."""
+    settings = load_settings()
+    sources = setting_sources()
+    if settings.translator_block or settings.storage_block:
+        _prefect_defaults(settings.state_dir)
+        from doctranslate_prefect.deployments.blocks import values_from_blocks
+
+        overrides, from_blocks = asyncio.run(values_from_blocks(settings))
+        settings, sources = load_settings(**overrides), sources | from_blocks
+    for name, value in settings:
+        typer.echo(f"{name:<30} {value!s:<48} {sources[name]}")
 
 
 @pipeline_commands.command()
@@ -192,7 +211,7 @@ def _finish(report: RunReport, out: str) -> None:
     s = report.summary
     typer.echo(
         f"\n{s.succeeded} translated, {s.already_translated} already up to date, {s.failed} failed, "
-        f"{s.skipped_files} file(s) not submitted; {s.characters_charged:,} characters charged ({s.cost:.4f})."
+        f"{s.skipped_files} file(s) not submitted; {s.characters_charged:,} characters charged ({s.cost_text})."
     )
     if out:
         base = out.rstrip("/")

@@ -1,6 +1,7 @@
 """Translate what arrives in a blob container, where it is: the flow behind the blob-arrival trigger and the
 nightly sweep (prefect.yaml). Parameters are flat, so the trigger can template them from the event and the
-UI shows them as a plain form.
+UI shows them as a plain form; optional ones default to "" rather than None, which the form would draw as a
+switch between a text box and "None".
 
 The container is a storage source (`az://<container>/<prefix>`): planned from its listing, translated in
 place, no inbox, no local copy; only what is new or changed is submitted (the job's manifests say what is
@@ -15,7 +16,7 @@ from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import State
 
 from doctranslate.pipeline.report import RunReport
-from doctranslate.pipeline.request import LanguageCode, OnExisting, TranslationRequest
+from doctranslate.pipeline.request import LanguageCode, OnExisting, OptionalLanguageCode, TranslationRequest
 from doctranslate_prefect.flows.translate import finished, report_of, translate_documents
 
 
@@ -25,12 +26,12 @@ async def translate_incoming(
     languages: list[LanguageCode] = ["fr", "de"],  # noqa: B006 - Prefect shows the default in the UI form; never mutated
     prefix: str = "",
     out_dir: str = "",
-    glossaries: list[str] | None = None,
-    source_language: LanguageCode | None = None,
+    glossaries: list[str] = [],  # noqa: B006 - never mutated; a list default draws a list box, not a None switch
+    source_language: OptionalLanguageCode = "",
     on_existing: OnExisting = OnExisting.SKIP,
-    triggered_by: str | None = None,
-    translator_block: str | None = None,
-    storage_block: str | None = None,
+    triggered_by: str = "",
+    translator_block: str = "",
+    storage_block: str = "",
 ) -> RunReport | State[RunReport]:
     """Translate a container's documents where they are: only what is new or changed is submitted, and the
     translations and the report stay in storage unless out_dir says otherwise. The run fails when documents
@@ -57,7 +58,7 @@ async def translate_incoming(
         languages=languages,
         source_language=source_language,
         out_dir=out_dir,
-        glossaries=glossaries or [],
+        glossaries=glossaries,
         on_existing=on_existing,
         job=f"incoming-{container}",
         empty_ok=True,  # the nightly sweep of an empty container has nothing to do: not a failure

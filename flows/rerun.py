@@ -37,7 +37,7 @@ async def rerun_failed(report_path: str) -> RunReport | State[RunReport]:
     settings = await settings_from_blocks(
         settings, translator_block=first.translator_block, storage_block=first.storage_block
     )
-    merged = merge_rerun(original, retried, price_per_million=settings.price_per_million_characters)
+    merged = merge_rerun(original, retried, pricing=settings.pricing)
     account = StorageAccount(settings)
     destination = Destination.of(
         first.out_dir, job=first.job_name, target_container=settings.target_container, account_url=account.url

@@ -96,7 +96,7 @@ async def translate_documents(request: TranslationRequest) -> RunReport | State[
     results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.to_follow))
     await restore(run_plan.already_done, destination, settings)
     qa = await check_translations(run_plan, results, checker) if checker is not None else None
-    report = assemble_report(run_plan, results, price_per_million=settings.price_per_million_characters, qa=qa)
+    report = assemble_report(run_plan, results, qa=qa)
     await publish(report, destination, settings)
     compact(destination, settings)
     return finished(report)

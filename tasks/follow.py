@@ -11,7 +11,7 @@ from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.follow import BatchFollower, Gatherer
 from doctranslate.pipeline.gather import BatchGatherer, GatherSettings, restore_outputs
-from doctranslate.pipeline.outcomes import BatchResult
+from doctranslate.pipeline.outcomes import BatchResult, OutcomeStatus
 from doctranslate.pipeline.plan import BatchPlan
 from doctranslate.qa.live import CheckedGatherer, LiveChecker
 from doctranslate.settings import Settings
@@ -60,6 +60,7 @@ async def follow(
                 total=s.total,
                 succeeded=s.success,
                 failed=s.failed,
+                final=status.status.is_terminal,
             ),
         )
 
@@ -78,7 +79,12 @@ async def follow(
             on_update=report_progress,
             before_poll=before_status_poll,
         )
-        return await follower.run(batch_id)
+        outcome, outcomes = await follower.run(batch_id)
+    gathered = sum(1 for o in outcomes if o.status is OutcomeStatus.SUCCEEDED)
+    logger.info(
+        "batch %s: %d translation(s) in %s", batch_id, gathered, destination.describe(), extra=progress("gather")
+    )
+    return outcome, outcomes
 
 
 @task(name="restore", cache_policy=NO_CACHE, persist_result=False)

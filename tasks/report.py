@@ -41,6 +41,7 @@ async def publish_sets(reports: dict[str, RunReport]) -> None:
             "already translated": r.summary.already_translated,
             "characters": r.summary.characters_charged,
             "cost": r.summary.cost,
+            "currency": r.summary.currency,
         }
         for name, r in reports.items()
     ]
@@ -60,13 +61,13 @@ async def publish(report: RunReport, destination: Destination, settings: Setting
     )
     s = report.summary
     get_run_logger().info(
-        "%d succeeded, %d failed, %d already translated, %d file(s) not submitted, %d characters (%.4f); %s",
+        "%d succeeded, %d failed, %d already translated, %d file(s) not submitted, %d characters (%s); %s",
         s.succeeded,
         s.failed,
         s.already_translated,
         s.skipped_files,
         s.characters_charged,
-        s.cost,
+        s.cost_text,
         markdown,
         extra=progress("report"),
     )

@@ -25,8 +25,11 @@ def translate_synchronously(request: TranslationRequest, settings: Settings) -> 
     logger = get_run_logger()
     plan = plan_single(request)
     estimate = estimate_characters(plan.translate)
-    cost = check_budget(estimate, settings.price_per_million_characters, request.budget)
-    logger.info("%s; estimate %d characters, %.4f", plan.describe(), estimate, cost, extra=progress("plan"))
+    pricing = settings.pricing
+    cost = check_budget(estimate, pricing, request.budget)
+    logger.info(
+        "%s; estimate %d characters, %s", plan.describe(), estimate, pricing.amount(cost), extra=progress("plan")
+    )
 
     def done(outcome: DocumentOutcome) -> None:
         logger.info("%s -> %s: %s", outcome.source, outcome.language, outcome.status.value, extra=progress("translate"))
@@ -51,5 +54,5 @@ def translate_synchronously(request: TranslationRequest, settings: Settings) -> 
         skipped=plan.scan.skipped,
         qa=qa,
         estimated_characters=estimate,
-        price_per_million=settings.price_per_million_characters,
+        pricing=pricing,
     )

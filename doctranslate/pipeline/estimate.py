@@ -15,6 +15,7 @@ from doctranslate.formats.image import is_image
 from doctranslate.formats.registry import handler_for
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.scan import SourceDocument
+from doctranslate.pricing import Pricing
 
 
 def document_characters(document: SourceDocument) -> int:
@@ -60,20 +61,15 @@ def estimate_images(pairs: Sequence[Pair], *, text_in_images: bool) -> int:
     return sum(per_document[pair.document.relative_path] for pair in pairs)
 
 
-def check_budget(
-    characters: int, price_per_million: float, budget: float | None, *, images: int = 0, price_per_image: float = 0.0
-) -> float:
-    cost = characters * price_per_million / 1_000_000 + images * price_per_image
+def check_budget(characters: int, pricing: Pricing, budget: float | None, *, images: int = 0) -> float:
+    """The estimated cost; over the `budget` (in the pricing's currency), the error that stops the run."""
+    cost = pricing.cost(characters, images)
     if budget is not None and cost > budget:
-        pictures = f" and {images:,} image(s) at {price_per_image:g} each" if images and price_per_image else ""
+        per_image = pricing.per_image
+        pictures = f" and {images:,} image(s) at {per_image:g} each" if images and per_image else ""
         raise BudgetExceededError(
-            f"the estimated cost {_amount(cost)} ({characters:,} characters at {price_per_million:g} per million"
-            f"{pictures}) is over the budget of {_amount(budget)}",
+            f"the estimated cost {pricing.amount(cost)} ({characters:,} characters at "
+            f"{pricing.per_million_characters:g} per million{pictures}) is over the budget of {pricing.amount(budget)}",
             hint="nothing was submitted; raise --budget or translate fewer documents or languages",
         )
     return cost
-
-
-def _amount(value: float) -> str:
-    """Money as people read it: cents above one, and small amounts with the digits that tell them apart."""
-    return f"{value:,.2f}" if value >= 1 or value == 0 else f"{value:.6f}".rstrip("0").rstrip(".")

@@ -127,6 +127,9 @@ class BatchFollower:
         self._before_poll = before_poll
         self._on_update = on_update
         self._by_target = {pair.target: pair for pair in pairs}
+        # Failed documents have no output path, only their source: found by (language, source) in one look-up.
+        self._in_place = {(p.language, p.document.relative_path): p for p in pairs if p.document.container is not None}
+        self._staged = {(p.language, p.document.relative_path): p for p in pairs if p.document.container is None}
         self._gathered: dict[str, Pair] = {}
 
     async def run(self, batch_id: str) -> BatchResult:
@@ -231,15 +234,15 @@ class BatchFollower:
     def _pair_of(self, document: DocumentStatus) -> Pair | None:
         if document.path:
             return self._by_target.get(_blob_name(document.path))
-        # Failed documents have no output path: match by source and language. A staged source is the blob
-        # `<job>/<relative path>`; one translated in place is the blob named by its relative path itself.
+        # A source translated in place is the blob named by its relative path; a staged one is
+        # `<job>/<relative path>`, so any tail of the name after a "/" may be the relative path.
         source = _blob_name(document.source_path)
-
-        def is_source(pair: Pair) -> bool:
-            path = pair.document.relative_path
-            return source == path if pair.document.container is not None else source.endswith("/" + path)
-
-        return next((p for p in self._by_target.values() if p.language == document.to and is_source(p)), None)
+        found = self._in_place.get((document.to, source))
+        slash = source.find("/")
+        while found is None and slash != -1:
+            found = self._staged.get((document.to, source[slash + 1 :]))
+            slash = source.find("/", slash + 1)
+        return found
 
     def _batch_failed(self, batch_id: str, status: TranslationStatus) -> list[DocumentOutcome]:
         error = BatchFailedError(

@@ -27,6 +27,7 @@ from doctranslate.pipeline.journal import SubmissionJournal
 from doctranslate.pipeline.limits import Limits
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import Scan, SourceDocument, StorageReader, scan, scan_blobs
+from doctranslate.pricing import Pricing
 from doctranslate.settings import ApiVersion, Settings
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.locations import StorageLocation, is_storage_spec
@@ -101,6 +102,7 @@ class RunPlan(BaseModel):
     batches: list[BatchPlan]
     estimated_characters: int
     estimated_cost: float
+    pricing: Pricing
     estimated_images: int = 0
     history: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Of each output already translated: when and by which batch (manifests)."
@@ -135,7 +137,7 @@ class RunPlan(BaseModel):
             estimate += f" and {_count(self.estimated_images, 'image', 'images')}"
         return (
             f"{len(self.scan.documents)} document(s) x {len(self.request.languages)} language(s): "
-            f"{', '.join(p for p in parts if p)}; {estimate}, cost {self.estimated_cost:.4f}"
+            f"{', '.join(p for p in parts if p)}; {estimate}, cost {self.pricing.amount(self.estimated_cost)}"
         )
 
 
@@ -193,8 +195,7 @@ def plan_run(
     *,
     source_container: str,
     destination: Destination,
-    price_per_million: float,
-    price_per_image: float = 0.0,
+    pricing: Pricing,
     api_version: ApiVersion = ApiVersion.V2026_03_01,
     limits: Limits | None = None,
     listing: StorageReader | None = None,
@@ -248,9 +249,8 @@ def plan_run(
         estimated_characters=characters,
         estimated_images=images,
         history={p.target: dict(existing.get(p.target, {})) for plan in plans for p in plan.decision.already_done},
-        estimated_cost=check_budget(
-            characters, price_per_million, request.budget, images=images, price_per_image=price_per_image
-        ),
+        estimated_cost=check_budget(characters, pricing, request.budget, images=images),
+        pricing=pricing,
     )
 
 
@@ -321,8 +321,7 @@ def plan_in_storage(request: TranslationRequest, account: StorageAccount, settin
         SubmissionJournal(account, destination.container, destination.root).submitted,
         source_container=settings.source_container,
         destination=destination,
-        price_per_million=settings.price_per_million_characters,
-        price_per_image=settings.price_per_image,
+        pricing=settings.pricing,
         listing=account,
         api_version=settings.api_version,
     )

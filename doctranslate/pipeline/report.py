@@ -27,6 +27,7 @@ from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOu
 from doctranslate.pipeline.plan import RunPlan
 from doctranslate.pipeline.request import OnExisting, QaPolicy, TranslationRequest
 from doctranslate.pipeline.scan import SkippedDocument
+from doctranslate.pricing import Pricing
 from doctranslate.qa.check import QaResult
 from doctranslate.qa.rules import Finding
 from doctranslate.storage.account import StorageAccount
@@ -50,7 +51,14 @@ class ReportSummary(BaseModel):
     images_charged: int = 0
     estimated_characters: int = 0
     price_per_million_characters: float = 0.0
+    price_per_image: float = 0.0
+    currency: str = Field("", description="Of the prices and the cost (reports before 2026-12 have none).")
     cost: float = 0.0
+
+    @property
+    def cost_text(self) -> str:
+        """`1.2345 USD`: the cost with its currency (a report from before currencies has none)."""
+        return f"{self.cost:.4f} {self.currency}".rstrip()
 
 
 class RunReport(BaseModel):
@@ -66,9 +74,7 @@ class RunReport(BaseModel):
         return [d for d in self.documents if d.status.is_failure]
 
 
-def assemble_report(
-    plan: RunPlan, results: Sequence[BatchResult], *, price_per_million: float, qa: QaResult | None = None
-) -> RunReport:
+def assemble_report(plan: RunPlan, results: Sequence[BatchResult], *, qa: QaResult | None = None) -> RunReport:
     """The run's report: followed batches, what was already translated, the files not submitted, and what QA
     found (under the `fail` policy, a translation with findings is a failure: `FailedQA`)."""
     already = [
@@ -81,7 +87,7 @@ def assemble_report(
         skipped=plan.scan.skipped,
         qa=qa,
         estimated_characters=plan.estimated_characters,
-        price_per_million=price_per_million,
+        pricing=plan.pricing,
     )
 
 
@@ -108,7 +114,7 @@ def compose_report(
     skipped: Sequence[SkippedDocument],
     qa: QaResult | None,
     estimated_characters: int,
-    price_per_million: float,
+    pricing: Pricing,
 ) -> RunReport:
     """A report from every document x language's outcome, however the run translated them (batches, or one
     call each with `--sync`)."""
@@ -123,7 +129,7 @@ def compose_report(
         skipped_files=[SkippedFile(source=s.relative_path, reason=s.reason) for s in skipped],
         qa=qa,
     )
-    return summarize(report, estimated_characters=estimated_characters, price_per_million=price_per_million)
+    return summarize(report, estimated_characters=estimated_characters, pricing=pricing)
 
 
 def rerun_requests(original: RunReport) -> list[TranslationRequest]:
@@ -163,7 +169,7 @@ def _failed_qa(outcome: DocumentOutcome, found: Sequence[Finding]) -> DocumentOu
     )
 
 
-def merge_rerun(original: RunReport, retried: Sequence[DocumentOutcome], *, price_per_million: float) -> RunReport:
+def merge_rerun(original: RunReport, retried: Sequence[DocumentOutcome], *, pricing: Pricing) -> RunReport:
     """`original` with the outcomes of its rerun pairs replaced by the new ones."""
     again = {(d.source, d.language) for d in retried}
     merged = RunReport(
@@ -172,17 +178,16 @@ def merge_rerun(original: RunReport, retried: Sequence[DocumentOutcome], *, pric
         batches=original.batches,
         skipped_files=original.skipped_files,
     )
-    return summarize(
-        merged, estimated_characters=original.summary.estimated_characters, price_per_million=price_per_million
-    )
+    return summarize(merged, estimated_characters=original.summary.estimated_characters, pricing=pricing)
 
 
 def _sorted(documents: list[DocumentOutcome]) -> list[DocumentOutcome]:
     return sorted(documents, key=lambda d: (d.source, d.language))
 
 
-def summarize(report: RunReport, *, estimated_characters: int, price_per_million: float) -> RunReport:
+def summarize(report: RunReport, *, estimated_characters: int, pricing: Pricing) -> RunReport:
     charged = sum(d.characters_charged for d in report.documents)
+    images = sum(d.images_charged for d in report.documents)
     report.summary = ReportSummary(
         documents=len(report.documents),
         succeeded=sum(d.status is OutcomeStatus.SUCCEEDED for d in report.documents),
@@ -190,10 +195,12 @@ def summarize(report: RunReport, *, estimated_characters: int, price_per_million
         already_translated=sum(d.status is OutcomeStatus.UP_TO_DATE for d in report.documents),
         skipped_files=len(report.skipped_files),
         characters_charged=charged,
-        images_charged=sum(d.images_charged for d in report.documents),
+        images_charged=images,
         estimated_characters=estimated_characters,
-        price_per_million_characters=price_per_million,
-        cost=round(charged * price_per_million / 1_000_000, 4),
+        price_per_million_characters=pricing.per_million_characters,
+        price_per_image=pricing.per_image,
+        currency=pricing.currency,
+        cost=round(pricing.cost(charged, images), 4),
     )
     return report
 
@@ -207,7 +214,7 @@ def render_markdown(report: RunReport) -> str:
         f"already translated {s.already_translated}",
         f"- files not submitted: {s.skipped_files}",
         f"- characters charged: {s.characters_charged:,} (estimated before submitting: {s.estimated_characters:,})",
-        f"- cost at {s.price_per_million_characters:g} per million characters: {s.cost:.4f}",
+        _cost_line(s),
         "",
     ]
     if s.images_charged:
@@ -234,6 +241,12 @@ def render_markdown(report: RunReport) -> str:
         _row(d.source, d.language, d.status, d.output or "", d.characters_charged, _made(d)) for d in report.documents
     ]
     return "\n".join(lines) + "\n"
+
+
+def _cost_line(s: ReportSummary) -> str:
+    images = f" and {s.price_per_image:g} per image" if s.price_per_image else ""
+    prices = f"{s.price_per_million_characters:g} per million characters{images}"
+    return f"- cost at {f'{s.currency} ' if s.currency else ''}{prices}: **{s.cost_text}**"
 
 
 def _language_lines(documents: Sequence[DocumentOutcome]) -> list[str]:

@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from doctranslate.errors import BadInputError
 from doctranslate.formats.image import is_image
@@ -31,6 +31,24 @@ LanguageCode = Annotated[
     Field(json_schema_extra={"pattern": LANGUAGE_PATTERN, "examples": ["fr", "de", "zh-Hans"]}),
 ]
 """A language the service translates, in its spelling."""
+
+OptionalLanguageCode = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": f"^$|{LANGUAGE_PATTERN}", "examples": ["", "fr", "de"]}),
+]
+"""For a flat flow parameter: a language code, or "" for none (`TranslationRequest` checks it against the list)."""
+
+
+def plain_optional_fields(schema: dict[str, Any]) -> None:
+    """Prefect's run form draws `str | None` as a switch between a text box and "None" ("Property is type
+    None"). Here an optional field is its plain type, with no default: left empty, it is not sent at all and
+    the model's None applies (and "" from a box typed in and cleared is read as None too)."""
+    for field in schema.get("properties", {}).values():
+        choices = field.get("anyOf", [])
+        others = [choice for choice in choices if choice != {"type": "null"}]
+        if len(choices) == 2 and len(others) == 1 and "default" in field and field["default"] is None:
+            del field["anyOf"], field["default"]
+            field.update(others[0])
 
 
 class OnExisting(StrEnum):
@@ -54,7 +72,7 @@ class QaPolicy(StrEnum):
 class TranslationRequest(BaseModel):
     """What to translate, into which languages, and how to treat what is already there."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_extra=plain_optional_fields)
 
     sources: list[str] = Field(
         min_length=1,
@@ -112,6 +130,14 @@ class TranslationRequest(BaseModel):
     storage_block: str | None = Field(
         None, description="prefect-azure storage credentials block; empty: the worker's settings."
     )
+
+    @field_validator(
+        "source_language", "job", "category", "deployment", "translator_block", "storage_block", mode="before"
+    )
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """A form's empty box, or an empty flow parameter, means "not given"."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _distinct_languages(self) -> Self:

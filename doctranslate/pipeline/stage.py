@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from doctranslate.pipeline.plan import RunPlan
@@ -18,10 +21,45 @@ from doctranslate.storage.names import SOURCE_MD5_METADATA, glossary_blob_name, 
 from doctranslate.storage.transfer import Upload, upload_files
 
 
+@dataclass(frozen=True)
+class Staged:
+    """How far the uploads are: files and bytes up, of those to upload."""
+
+    files: int
+    of_files: int
+    bytes: int
+    of_bytes: int
+
+
+class _Tally:
+    """Counts uploads as the transfer threads finish them, and tells `on_progress` each time."""
+
+    def __init__(self, uploads: list[Upload], on_progress: Callable[[Staged], None]) -> None:
+        self._sizes = {u.blob_name: u.local_path.stat().st_size for u in uploads}
+        self._staged = Staged(0, len(uploads), 0, sum(self._sizes.values()))
+        self._on_progress = on_progress
+        self._lock = threading.Lock()
+        on_progress(self._staged)
+
+    def uploaded(self, upload: Upload) -> None:
+        with self._lock:
+            s = self._staged
+            self._staged = Staged(s.files + 1, s.of_files, s.bytes + self._sizes[upload.blob_name], s.of_bytes)
+            self._on_progress(self._staged)
+
+
 async def stage_plan(
-    plan: RunPlan, account: StorageAccount, *, lifetime: timedelta, concurrency: int
+    plan: RunPlan,
+    account: StorageAccount,
+    *,
+    lifetime: timedelta,
+    concurrency: int,
+    on_progress: Callable[[Staged], None] | None = None,
 ) -> tuple[int, int]:
-    """(uploaded, already there). A run whose documents are all in storage already touches nothing here."""
+    """(uploaded, already there). A run whose documents are all in storage already touches nothing here.
+
+    `on_progress` hears how far the uploads are: once before the first and after each (from the transfer
+    threads, so it must be quick and thread-safe); not at all when nothing needs uploading."""
     layout = plan.layout
     wanted: dict[str, Upload] = {}
     for batch in plan.batches:
@@ -46,5 +84,7 @@ async def stage_plan(
     missing = [u for name, u in wanted.items() if present.get(name) != u.md5_hex]
     if missing:
         container = account.container_sas_url(layout.source_container, "cw", lifetime)
-        await upload_files(missing, container, concurrency=concurrency)
+        tally = _Tally(missing, on_progress) if on_progress is not None else None
+        on_uploaded = tally.uploaded if tally is not None else None
+        await upload_files(missing, container, concurrency=concurrency, on_uploaded=on_uploaded)
     return len(missing), len(wanted) - len(missing)

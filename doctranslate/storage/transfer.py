@@ -7,6 +7,10 @@ sending with the synchronous client, measured faster than `httpx.AsyncClient` at
 is paid in the event loop, the thread pool's socket work releases the GIL. Downloads land in a
 temporary file that is renamed into place only when complete, so a crash never leaves a half file
 that looks finished.
+
+Uploads are also held to a budget of bytes in flight: each file is read whole (its MD5 travels with it),
+so sixteen 100 MB files at once would hold 1.6 GB, and large PUTs crowding each other measured slower than
+a few at a time (docs/performance.md). Small files still go `concurrency` at a time.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from doctranslate.storage.names import SOURCE_MD5_METADATA
 from doctranslate.storage.rest import VERSION_HEADER, blob_url, storage_error
 
 DEFAULT_CONCURRENCY: Final = 16
+MAX_UPLOAD_BYTES_IN_FLIGHT: Final = 64 * 1024 * 1024
 T = TypeVar("T")
 
 
@@ -51,32 +56,71 @@ class Download:
 Transfer = Callable[[httpx.Client, RetryPolicy, T], None]
 
 
-async def _transfer(items: Sequence[T], one: Transfer[T], concurrency: int, retry: RetryPolicy | None) -> None:
-    """Run `one` for every item on `concurrency` threads sharing one connection pool.
+class _ByteBudget:
+    """Lets a transfer start while the bytes of those running stay within the budget; one always may start,
+    however large, so a file bigger than the budget goes alone instead of never."""
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._in_flight = 0
+        self._changed = threading.Condition()
+
+    def take(self, size: int) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._in_flight == 0 or self._in_flight + size <= self._budget)
+            self._in_flight += size
+
+    def give_back(self, size: int) -> None:
+        with self._changed:
+            self._in_flight -= size
+            self._changed.notify_all()
+
+
+async def _transfer(
+    items: Sequence[T],
+    one: Transfer[T],
+    concurrency: int,
+    retry: RetryPolicy | None,
+    size_of: Callable[[T], int] | None = None,
+) -> None:
+    """Run `one` for every item on `concurrency` threads sharing one connection pool; with `size_of`, also
+    within `MAX_UPLOAD_BYTES_IN_FLIGHT`.
 
     The first failure stops the items not yet started and is raised; so is a cancellation of the caller
     (an item already sending finishes its request, nothing new starts).
     """
     stop = threading.Event()
+    policy = retry or RetryPolicy(max_attempts=5)
     try:
-        await asyncio.to_thread(_run_pool, items, one, concurrency, retry or RetryPolicy(max_attempts=5), stop)
+        await asyncio.to_thread(_run_pool, items, one, concurrency, policy, stop, size_of)
     except asyncio.CancelledError:
         stop.set()
         raise
 
 
 def _run_pool(
-    items: Sequence[T], one: Transfer[T], concurrency: int, policy: RetryPolicy, stop: threading.Event
+    items: Sequence[T],
+    one: Transfer[T],
+    concurrency: int,
+    policy: RetryPolicy,
+    stop: threading.Event,
+    size_of: Callable[[T], int] | None,
 ) -> None:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    budget = _ByteBudget(MAX_UPLOAD_BYTES_IN_FLIGHT)
     with (
         httpx.Client(timeout=httpx.Timeout(120.0), limits=limits) as http,
         ThreadPoolExecutor(concurrency, thread_name_prefix="doctranslate-transfer") as pool,
     ):
 
         def unless_stopped(item: T) -> None:
-            if not stop.is_set():
-                one(http, policy, item)
+            size = size_of(item) if size_of is not None else 0
+            budget.take(size)
+            try:
+                if not stop.is_set():
+                    one(http, policy, item)
+            finally:
+                budget.give_back(size)
 
         futures = [pool.submit(unless_stopped, item) for item in items]
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
@@ -112,9 +156,17 @@ async def upload_files(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     retry: RetryPolicy | None = None,
+    on_uploaded: Callable[[Upload], None] | None = None,
 ) -> None:
-    """PUT each file as a block blob with its MD5 (checked by storage) and in metadata (for skipping)."""
-    await _transfer(uploads, lambda http, policy, item: _put(container, http, policy, item), concurrency, retry)
+    """PUT each file as a block blob with its MD5 (checked by storage) and in metadata (for skipping);
+    `on_uploaded` is called with each file once it is up, from the transfer threads."""
+
+    def put(http: httpx.Client, policy: RetryPolicy, item: Upload) -> None:
+        _put(container, http, policy, item)
+        if on_uploaded is not None:
+            on_uploaded(item)
+
+    await _transfer(uploads, put, concurrency, retry, size_of=lambda item: item.local_path.stat().st_size)
 
 
 async def download_blobs(

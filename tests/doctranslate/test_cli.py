@@ -65,25 +65,6 @@ def test_bad_configuration_exits_2_and_names_the_variable(monkeypatch: pytest.Mo
     assert "DOCTRANSLATE_TRANSLATOR_ENDPOINT" in result.output
 
 
-def test_config_masks_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = CliRunner().invoke(app, ["config"])
-
-    assert result.exit_code == 0
-    assert "translator_key" in result.output and "cli-test-key" not in result.output
-
-
-def test_config_says_where_each_setting_comes_from(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    (tmp_path / ".env").write_text("DOCTRANSLATE_POLL_INTERVAL_SECONDS=3\nDOCTRANSLATE_TARGET_CONTAINER=from-file\n")
-    monkeypatch.setenv("DOCTRANSLATE_TARGET_CONTAINER", "from-env")  # the environment wins over .env
-
-    lines = {line.split()[0]: line for line in CliRunner().invoke(app, ["config"]).output.splitlines()}
-
-    assert lines["poll_interval_seconds"].split()[1:] == ["3.0", ".env", "(DOCTRANSLATE_POLL_INTERVAL_SECONDS)"]
-    assert lines["target_container"].split()[1:] == ["from-env", "environment", "(DOCTRANSLATE_TARGET_CONTAINER)"]
-    assert lines["translator_key"].split()[1:] == ["**********", "environment", "(DOCTRANSLATE_TRANSLATOR_KEY)"]
-    assert lines["sas_lifetime_minutes"].endswith("default")
-
-
 def test_a_command_without_a_translator_or_a_running_stack_says_how_to_get_one() -> None:
     result = CliRunner().invoke(app, ["batches"])
 

@@ -193,9 +193,15 @@ def test_a_worker_started_with_block_names_only_runs_a_deployment(pipeline: Pipe
     )
     run_command(pipeline.work, fleet.env, "-c", save_blocks)
     bare = {k: v for k, v in fleet.env.items() if k not in CONFIGURED_BY_SETTINGS}
-    fleet.start_worker(
-        "blocks-only", bare | {"DOCTRANSLATE_TRANSLATOR_BLOCK": "translator", "DOCTRANSLATE_STORAGE_BLOCK": "storage"}
-    )
+    by_name = bare | {"DOCTRANSLATE_TRANSLATOR_BLOCK": "translator", "DOCTRANSLATE_STORAGE_BLOCK": "storage"}
+    config = run_command(pipeline.work, by_name, "-m", "doctranslate_prefect.flows.cli", "config")
+    shown = {line.split()[0]: line for line in config.splitlines()}
+    assert shown["translator_endpoint"].split()[1:] == [
+        fleet.env["DOCTRANSLATE_TRANSLATOR_ENDPOINT"], "block", "translator", "(Document", "Translator", "Credentials)"
+    ]  # fmt: skip
+    assert shown["storage_connection_string"].endswith("block storage (Azure Blob Storage Credentials)")
+    assert KEY not in config
+    fleet.start_worker("blocks-only", by_name)
     (pipeline.work / "docs").mkdir()
     (pipeline.work / "docs" / "page.md").write_text("# Welcome\n\nRead me first.\n")
 

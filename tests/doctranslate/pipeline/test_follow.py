@@ -17,6 +17,8 @@ from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.follow import BatchFollower, PollCadence, worth_gathering
 from doctranslate.pipeline.outcomes import BatchResult, OutcomeStatus
+from doctranslate.pipeline.scan import SourceDocument
+from doctranslate.storage.names import target_blob_name
 from tests.conftest import fast_config
 from tests.support.virtual_batch import BATCH_ID, VirtualBatch, VirtualClock, pairs
 
@@ -132,3 +134,24 @@ async def test_failed_and_silently_skipped_documents_are_reported_not_lost(tmp_p
         p.target for i, p in enumerate(batch.pairs) if i not in {2, 4}
     )
     assert outcome.documents == 6
+
+
+async def test_failed_documents_whose_paths_end_alike_are_each_reported_as_themselves(tmp_path: Path) -> None:
+    """`b.txt` and `a/b.txt` both fail in two languages: a failed document has only its source path to go by,
+    and `job/a/b.txt` ends with `/b.txt` too, yet each failure must land on its own document."""
+    documents = [
+        SourceDocument(relative_path=name, local_path=f"/docs/{name}", size=10, md5=f"{i:032x}")
+        for i, name in enumerate(["b.txt", "a/b.txt", "c/a/b.txt"])
+    ]
+    both = [
+        Pair(d, language, target_blob_name("job", language, d.relative_path))
+        for language in ("fr", "de")
+        for d in documents
+    ]
+    batch = VirtualBatch(VirtualClock(), both, seconds_per_document=1.0, failed=set(range(len(both))))
+
+    _, outcomes = await follow_virtual(batch, RecordingGatherer(tmp_path))
+
+    assert sorted((o.source, o.language, o.status) for o in outcomes) == sorted(
+        (p.document.relative_path, p.language, OutcomeStatus.FAILED) for p in both
+    )

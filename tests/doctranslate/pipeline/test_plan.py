@@ -23,6 +23,7 @@ from doctranslate.pipeline.plan import (
 )
 from doctranslate.pipeline.request import OnExisting, TranslationRequest
 from doctranslate.pipeline.scan import Scan, SourceDocument, file_md5, scan_blobs
+from doctranslate.pricing import Pricing
 from doctranslate.storage.blobs import BlobInfo
 from doctranslate.storage.locations import StorageLocation
 from doctranslate.storage.names import SOURCE_MD5_METADATA
@@ -80,7 +81,7 @@ def plan(
         journal.get,
         source_container="src",
         destination=Destination(container="tgt", root="docs"),
-        price_per_million=10.0,
+        pricing=Pricing(per_million_characters=10.0),
     )
 
 

@@ -22,6 +22,7 @@ from doctranslate.pipeline.report import (
 )
 from doctranslate.pipeline.request import OnExisting, QaPolicy, TranslationRequest
 from doctranslate.pipeline.scan import file_md5
+from doctranslate.pricing import Pricing
 from doctranslate.qa.check import QaResult
 from doctranslate.qa.rules import Finding, QaRule
 from doctranslate.storage.names import SOURCE_MD5_METADATA
@@ -45,7 +46,7 @@ def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(t
         {}.get,
         source_container="s",
         destination=Destination(container="t", root="docs"),
-        price_per_million=10,
+        pricing=Pricing(per_million_characters=10, currency="EUR"),
     )
     followed = [
         outcome("b.txt", "fr", OutcomeStatus.FAILED, error="NoTranslatableText", hint="fix it"),
@@ -53,7 +54,7 @@ def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(t
     ]
     batch = BatchOutcome(id="b-1", status="Succeeded", documents=2, characters_charged=500_000)
 
-    report = assemble_report(plan, [(batch, followed)], price_per_million=10)
+    report = assemble_report(plan, [(batch, followed)])
 
     assert [(d.source, d.status) for d in report.documents] == [
         ("a.txt", OutcomeStatus.SUCCEEDED),
@@ -62,9 +63,10 @@ def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(t
     ]
     s = report.summary
     assert (s.documents, s.succeeded, s.failed, s.already_translated, s.skipped_files) == (3, 1, 1, 1, 1)
-    assert s.cost == 5.0
+    assert (s.cost, s.currency) == (5.0, "EUR")
     assert report.request is not None and report.request["languages"] == ["fr"]
     markdown = render_markdown(report)
+    assert "- cost at EUR 10 per million characters: **5.0000 EUR**" in markdown
     assert "| b.txt | fr | NoTranslatableText |  | fix it |" in markdown
     by_language = "| language | Succeeded | Failed | UpToDate | characters |\n|---|---|---|---|---|\n"
     assert by_language + "| fr | 1 | 1 | 1 | 500,000 |" in markdown
@@ -84,7 +86,7 @@ def test_qa_findings_are_reported_and_under_fail_they_are_failures_a_rerun_overw
         {}.get,
         source_container="s",
         destination=Destination(container="t", root="docs"),
-        price_per_million=0,
+        pricing=Pricing(per_million_characters=0),
     )
     followed = [outcome("a.txt", "fr", OutcomeStatus.SUCCEEDED, charged=10, output="out/fr/a.txt")]
     finding = Finding(
@@ -92,7 +94,7 @@ def test_qa_findings_are_reported_and_under_fail_they_are_failures_a_rerun_overw
     )
     batch = BatchOutcome(id="b-1", status="Succeeded", documents=1, characters_charged=10)
 
-    report = assemble_report(plan, [(batch, followed)], price_per_million=0, qa=QaResult.of([finding], 1))
+    report = assemble_report(plan, [(batch, followed)], qa=QaResult.of([finding], 1))
 
     (document,) = report.documents
     markdown = render_markdown(report)
@@ -119,7 +121,9 @@ def test_a_rerun_asks_for_exactly_the_failed_pairs_and_merges_its_outcomes_in() 
     requests = rerun_requests(report)
     assert [(r.languages, r.include) for r in requests] == [(["de"], ["b.txt"]), (["fr"], ["a[[]1].txt"])]
 
-    merged = merge_rerun(report, [outcome("b.txt", "de", OutcomeStatus.SUCCEEDED, charged=7)], price_per_million=0)
+    merged = merge_rerun(
+        report, [outcome("b.txt", "de", OutcomeStatus.SUCCEEDED, charged=7)], pricing=Pricing(per_million_characters=0)
+    )
     assert [(d.source, d.language, d.status) for d in merged.documents] == [
         ("a[1].txt", "de", OutcomeStatus.SUCCEEDED),
         ("a[1].txt", "fr", OutcomeStatus.FAILED),
@@ -141,7 +145,7 @@ def _report(request: TranslationRequest, documents: list[DocumentOutcome]) -> Ru
     return summarize(
         RunReport(request=request.model_dump(mode="json"), documents=documents),
         estimated_characters=0,
-        price_per_million=0,
+        pricing=Pricing(per_million_characters=0),
     )
 
 
@@ -154,7 +158,9 @@ def test_text_from_the_service_or_a_file_name_cannot_break_out_of_report_md() ->
         error="Bad|Code",
         message="first\n# Owned\n<script>alert(1)</script>",
     )
-    markdown = render_markdown(summarize(RunReport(documents=[hostile]), estimated_characters=0, price_per_million=0))
+    markdown = render_markdown(
+        summarize(RunReport(documents=[hostile]), estimated_characters=0, pricing=Pricing(per_million_characters=0))
+    )
 
     assert "\n# Owned" not in markdown
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown

@@ -14,6 +14,7 @@ from doctranslate.pipeline.existing import existing_outputs
 from doctranslate.pipeline.plan import RunPlan, plan_run
 from doctranslate.pipeline.request import TranslationRequest
 from doctranslate.pipeline.stage import stage_plan
+from doctranslate.pricing import Pricing
 from doctranslate.settings import load_settings
 from doctranslate.storage.account import StorageAccount
 from doctranslate.storage.names import SOURCE_MD5_METADATA
@@ -32,7 +33,7 @@ def plan(account: StorageAccount, root: Path, source: str, target: str) -> RunPl
         {}.get,
         source_container=source,
         destination=Destination(container=target, root=request.job_name),
-        price_per_million=0,
+        pricing=Pricing(per_million_characters=0),
     )
 
 

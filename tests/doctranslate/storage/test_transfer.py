@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from doctranslate.http.retry import RetryPolicy
 from doctranslate.local.stack import ManagedProcess
 from doctranslate.pipeline.scan import file_md5
 from doctranslate.redaction import SasUrl
+from doctranslate.storage import transfer
 from doctranslate.storage.names import SOURCE_MD5_METADATA
 from doctranslate.storage.transfer import Download, Upload, download_blobs, upload_files
 from tests.support.storage import Storage
@@ -81,3 +83,47 @@ def test_a_cancelled_transfer_starts_nothing_more(azurite: ManagedProcess, tmp_p
     time.sleep(1.0)
     assert 0 < after_cancel < len(uploads)
     assert len(storage.names(container)) <= after_cancel + 2, "at most the requests in flight may still land"
+
+
+def test_files_larger_than_the_bytes_in_flight_budget_still_go_up_one_at_a_time(
+    azurite: ManagedProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "MAX_UPLOAD_BYTES_IN_FLIGHT", 64 * 1024)
+    storage = Storage(azurite.port)
+    container = storage.new_container("transfer")
+    sas = SasUrl(storage.container_url(container, "rcw"))
+    uploads = []
+    for i in range(6):
+        (tmp_path / f"big-{i}.txt").write_bytes(os.urandom(200 * 1024))
+        uploads.append(Upload(tmp_path / f"big-{i}.txt", f"big/{i}.txt", file_md5(tmp_path / f"big-{i}.txt")))
+
+    asyncio.run(upload_files(uploads, sas, concurrency=8))
+
+    assert sorted(storage.names(container)) == sorted(u.blob_name for u in uploads)
+
+
+def test_the_byte_budget_holds_back_what_would_pass_it_and_lets_one_through_whatever_its_size() -> None:
+    budget = transfer._ByteBudget(100)
+    in_flight: list[int] = []
+    most: list[int] = [0]
+    lock = threading.Lock()
+
+    def send(size: int) -> None:
+        budget.take(size)
+        with lock:
+            in_flight.append(size)
+            most[0] = max(most[0], sum(in_flight))
+        time.sleep(0.02)
+        with lock:
+            in_flight.remove(size)
+        budget.give_back(size)
+
+    sizes = [40, 40, 40, 30, 250, 10, 60, 40]
+    threads = [threading.Thread(target=send, args=(size,)) for size in sizes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert not any(thread.is_alive() for thread in threads), "a file over the budget must not wait forever"
+    assert most[0] == 250, "over the budget only ever alone"
