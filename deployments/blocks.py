@@ -10,15 +10,17 @@ go into `Settings` as `SecretStr`s. Register our block type once per server:
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect.blocks.core import Block
-from prefect_azure import AzureBlobStorageCredentials
 from pydantic import Field, SecretStr
 
 from doctranslate.errors import ConfigurationError
 from doctranslate.local.stack import running_stack
 from doctranslate.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from prefect_azure import AzureBlobStorageCredentials
 
 logger = logging.getLogger("doctranslate.deployments")
 
@@ -68,6 +70,10 @@ async def values_from_blocks(
         sources |= dict.fromkeys(given, f"block {translator} ({DocumentTranslatorCredentials._block_type_name})")
     storage = storage_block or settings.storage_block
     if storage:
+        # prefect-azure is imported only when a block is named: it takes 0.2 s (its workers, Docker's SDK,
+        # azure-identity), which every run on plain settings would otherwise pay before it starts.
+        from prefect_azure import AzureBlobStorageCredentials
+
         given = _storage(await _load(AzureBlobStorageCredentials, storage), storage)
         overrides |= given
         sources |= dict.fromkeys(given, f"block {storage} ({AzureBlobStorageCredentials._block_type_name})")

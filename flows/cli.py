@@ -260,7 +260,8 @@ def translate_sets_command(
         raise BadInputError(f"{sets_file}: {describe_request_error(exc)}") from None
     except (OSError, yaml.YAMLError) as exc:
         raise BadInputError(f"{sets_file}: {exc}") from None
-    preflight(request.base)
+    for one_set in request.for_each_set():  # each set's glossaries against its own languages
+        preflight(one_set)
     _prefect_defaults(load_settings().state_dir)
     _use_local_stack_if_unconfigured()
     from doctranslate_prefect.flows.translate import translate_language_sets

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import State
+from pydantic import ValidationError
 
 from doctranslate.pipeline.report import RunReport
 from doctranslate.pipeline.request import LanguageCode, OnExisting, OptionalLanguageCode, TranslationRequest
-from doctranslate_prefect.flows.translate import finished, report_of, translate_documents
+from doctranslate_prefect.flows.translate import finished, refused, report_of, translate_documents
 
 
-@flow(name="translate-incoming", flow_run_name="incoming-{container}", log_prints=True)
+@flow(name="translate-incoming", flow_run_name="incoming-{container}", log_prints=True, validate_parameters=False)
 async def translate_incoming(
     container: str = "incoming",
     languages: list[LanguageCode] = ["fr", "de"],  # noqa: B006 - Prefect shows the default in the UI form; never mutated
@@ -51,18 +52,21 @@ async def translate_incoming(
         translator_block: Prefect block with the translator's endpoint and key; empty: the worker's settings.
         storage_block: prefect-azure credentials block for storage; empty: the worker's settings.
     """
+    try:  # checked here, not by Prefect, so that a bad value is the run's first log line (`refused`)
+        request = TranslationRequest(
+            sources=[f"az://{container}/{prefix}"],
+            languages=languages,
+            source_language=source_language,
+            out_dir=out_dir,
+            glossaries=glossaries,
+            on_existing=on_existing,
+            job=f"incoming-{container}",
+            empty_ok=True,  # the nightly sweep of an empty container has nothing to do: not a failure
+            translator_block=translator_block,
+            storage_block=storage_block,
+        )
+    except ValidationError as exc:
+        return refused(exc)
     if triggered_by:
         get_run_logger().info("started by event %s", triggered_by)
-    request = TranslationRequest(
-        sources=[f"az://{container}/{prefix}"],
-        languages=languages,
-        source_language=source_language,
-        out_dir=out_dir,
-        glossaries=glossaries,
-        on_existing=on_existing,
-        job=f"incoming-{container}",
-        empty_ok=True,  # the nightly sweep of an empty container has nothing to do: not a failure
-        translator_block=translator_block,
-        storage_block=storage_block,
-    )
     return finished(await report_of(await translate_documents(request, return_state=True)))

@@ -14,12 +14,13 @@ from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import State
 from prefect.concurrency.asyncio import concurrency
 from prefect.states import Failed
+from pydantic import ValidationError
 
 from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.outcomes import BatchResult
 from doctranslate.pipeline.plan import BatchPlan
 from doctranslate.pipeline.report import RunReport, assemble_report
-from doctranslate.pipeline.request import LanguageSetsRequest, QaPolicy, TranslationRequest
+from doctranslate.pipeline.request import LanguageSetsRequest, QaPolicy, TranslationRequest, describe_request_error
 from doctranslate.redaction import enable_http_logging, install_log_redaction
 from doctranslate.settings import load_settings
 from doctranslate_prefect.deployments.blocks import settings_from_blocks
@@ -57,6 +58,16 @@ def finished(report: RunReport) -> RunReport | State[RunReport]:
     return Failed(message=message, data=report, name=DOCUMENTS_FAILED_STATE)
 
 
+def refused(exc: ValidationError) -> State[Any]:
+    """A request the run cannot take (a language code not in the service's list, say): the reason is the
+    run's first log line, and the Failed state's message. Prefect's own parameter check would fail the run
+    with the reason in the state's details only, and log nothing; so the flows check their requests themselves
+    (`validate_parameters=False`), while the form's schema still refuses what it can as it is typed."""
+    message = describe_request_error(exc)
+    get_run_logger().error("the request cannot be run: %s", message)
+    return Failed(message=message)
+
+
 async def report_of(state: State[Any]) -> Any:
     """A flow run's result, whether it completed or ended Failed with its report; a run that raised raises
     the same exception here (a bad input keeps its one-line message)."""
@@ -66,11 +77,15 @@ async def report_of(state: State[Any]) -> Any:
     return result
 
 
-@flow(name="translate-documents", flow_run_name=_run_name, log_prints=True)
+@flow(name="translate-documents", flow_run_name=_run_name, log_prints=True, validate_parameters=False)
 async def translate_documents(request: TranslationRequest) -> RunReport | State[RunReport]:
     """Translate the documents of `request.sources` into `request.languages`; outputs and a report go to
     `request.out_dir` (a local folder, or a place in storage). Re-running the same request resumes: nothing is
     submitted or paid twice."""
+    try:
+        request = TranslationRequest.model_validate(request)  # from a deployment: the form's JSON
+    except ValidationError as exc:
+        return refused(exc)
     install_log_redaction()
     settings = await settings_from_blocks(
         load_settings(), translator_block=request.translator_block, storage_block=request.storage_block
@@ -106,14 +121,21 @@ def _sets_run_name() -> str:
     """`sets-<job>-<set>-<set>`: what the run translates, told apart from other jobs' in the UI's list."""
     from prefect.runtime import flow_run
 
-    request = LanguageSetsRequest.model_validate(flow_run.parameters["request"])
+    try:
+        request = LanguageSetsRequest.model_validate(flow_run.parameters["request"])
+    except ValidationError:
+        return "sets-refused"  # the run says why in its first log line
     return "-".join(["sets", request.base.job_name, *(s.name for s in request.sets)])
 
 
-@flow(name="translate-language-sets", flow_run_name=_sets_run_name, log_prints=True)
+@flow(name="translate-language-sets", flow_run_name=_sets_run_name, log_prints=True, validate_parameters=False)
 async def translate_language_sets(request: LanguageSetsRequest) -> dict[str, RunReport] | State[dict[str, RunReport]]:
     """One subflow run per named language set (named after it), each with its own output folder and report;
     the parent run shows them all in one table, and fails if any set had failures."""
+    try:
+        request = LanguageSetsRequest.model_validate(request)
+    except ValidationError as exc:
+        return refused(exc)
     reports: dict[str, RunReport] = {}
     for language_set in request.sets:
         child = translate_documents.with_options(flow_run_name=f"set-{language_set.name}")

@@ -9,11 +9,11 @@ from prefect.cache_policies import NO_CACHE
 from doctranslate.client import AsyncDocumentTranslationClient
 from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
-from doctranslate.pipeline.follow import BatchFollower, Gatherer
+from doctranslate.pipeline.follow import BatchFollower
 from doctranslate.pipeline.gather import BatchGatherer, GatherSettings, restore_outputs
 from doctranslate.pipeline.outcomes import BatchResult, OutcomeStatus
 from doctranslate.pipeline.plan import BatchPlan
-from doctranslate.qa.live import CheckedGatherer, LiveChecker
+from doctranslate.qa.live import LiveChecker
 from doctranslate.settings import Settings
 from doctranslate.storage.account import StorageAccount
 from doctranslate.wire import TranslationStatus
@@ -65,11 +65,12 @@ async def follow(
         )
 
     account = StorageAccount(settings)
-    gatherer: Gatherer = BatchGatherer(
-        account, GatherSettings.from_settings(settings, destination), batch_key=batch.batch.key
+    gatherer = BatchGatherer(
+        account,
+        GatherSettings.from_settings(settings, destination),
+        batch_key=batch.batch.key,
+        on_fetched=checker.check_soon if checker is not None else None,
     )
-    if checker is not None:
-        gatherer = CheckedGatherer(gatherer, checker)
     async with AsyncDocumentTranslationClient.from_settings(settings) as client:
         follower = BatchFollower(
             client,

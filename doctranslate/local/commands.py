@@ -14,7 +14,7 @@ from doctranslate.cli import reports_errors
 from doctranslate.errors import ConfigurationError
 from doctranslate.local.faults import FaultPlan
 from doctranslate.local.sas_storage import DEFAULT_ALLOWED_HOSTS
-from doctranslate.local.stack import StackInfo, default_home, stack_down, stack_up
+from doctranslate.local.stack import StackInfo, default_home, make_prefect_database_template, stack_down, stack_up
 
 commands = typer.Typer()
 
@@ -91,6 +91,13 @@ def stack_up_command() -> None:
     typer.echo(f"# Prefect UI: {info.ui_url}")
     typer.echo(f"# logs and data: {info.home}")
     _print_environment(info)
+
+
+@stack_app.command("prepare")
+@reports_errors
+def stack_prepare_command() -> None:
+    """Make the empty Prefect database new stacks start from (scripts/setup runs this after each install)."""
+    typer.echo(f"Prefect database template: {make_prefect_database_template()}")
 
 
 @stack_app.command("down")

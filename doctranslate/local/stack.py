@@ -15,15 +15,17 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Final
 
 import httpx
 
-from doctranslate.errors import ConfigurationError, DocTranslateError, StackError
+from doctranslate.errors import ConfigurationError, StackError
 from doctranslate.storage.atomic import write_atomically
 
 AZURITE_ACCOUNT: Final = "devstoreaccount1"
@@ -32,6 +34,9 @@ AZURITE_KEY: Final = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4
 _PROJECT_ROOT: Final = Path(__file__).resolve().parents[2]
 _READY_TIMEOUT_SECONDS: Final = 60.0
 _PREFECT_READY_TIMEOUT_SECONDS: Final = 180.0  # its first start creates and migrates its database
+PREFECT_DATABASE_TEMPLATE: Final = Path(sys.prefix) / "share" / "doctranslate" / "prefect.db"
+"""Migrated and empty: a new stack's Prefect server starts from a copy in about 5 s, where migrating a database
+of its own takes about 10 s (2 cores), which the first run of every new project would wait for."""
 
 
 def free_port() -> int:
@@ -221,10 +226,39 @@ def start_prefect_server(*, port: int, log: Path, home: Path) -> ManagedProcess:
         "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",
     }
     home.mkdir(parents=True, exist_ok=True)
+    seed_prefect_database(home)
     process = _spawn(command, log, env)
     url = f"http://127.0.0.1:{port}/api/health"
     _wait_until(lambda: _healthy(url), process, "the Prefect server", log, timeout=_PREFECT_READY_TIMEOUT_SECONDS)
     return ManagedProcess(process.pid, port, str(log), group=True)
+
+
+def seed_prefect_database(home: Path) -> bool:
+    """A new server's database starts as a copy of the template, when there is one; an existing database is
+    left alone. True when seeded."""
+    database = home / "prefect.db"
+    if database.exists() or not PREFECT_DATABASE_TEMPLATE.is_file():
+        return False
+    write_atomically(database, PREFECT_DATABASE_TEMPLATE.read_bytes())
+    return True
+
+
+def make_prefect_database_template() -> Path:
+    """An empty Prefect database with every migration of the installed Prefect applied, where new stacks copy
+    it from (`scripts/setup` makes it after each install, so it matches the Prefect it runs)."""
+    with tempfile.TemporaryDirectory(prefix="doctranslate-prefect-template-") as scratch:
+        env = {**os.environ, "PREFECT_HOME": scratch, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)  # the template is SQLite under its own home
+        migrate = [sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"]
+        done = subprocess.run(migrate, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        made = Path(scratch) / "prefect.db"
+        if done.returncode != 0 or not made.is_file() or (Path(scratch) / "prefect.db-wal").exists():
+            raise StackError(
+                f"could not make the Prefect database template: {(done.stdout + done.stderr).strip()[-500:]}",
+                hint="new stacks still work, their Prefect server creates its own database on its first start",
+            )
+        write_atomically(PREFECT_DATABASE_TEMPLATE, made.read_bytes())
+    return PREFECT_DATABASE_TEMPLATE
 
 
 def _healthy(url: str) -> bool:
@@ -308,26 +342,42 @@ def stack_up(home: Path | None = None) -> StackInfo:
     if existing is not None:
         stack_down(home)
     home.mkdir(parents=True, exist_ok=True)
-    azurite = start_azurite(port=free_port(), log=home / "azurite.log", data_dir=home / "azurite")
+    azurite_port, service_port, prefect_port = _distinct_free_ports(3)
     key = secrets.token_hex(16)
-    started = [azurite]
-    try:
-        service = start_local_service(
-            port=free_port(),
+    starts: dict[str, Callable[[], ManagedProcess]] = {
+        "azurite": lambda: start_azurite(port=azurite_port, log=home / "azurite.log", data_dir=home / "azurite"),
+        "service": lambda: start_local_service(
+            port=service_port,
             key=key,
             log=home / "service.log",
             state_dir=home / "service",
-            allowed_storage_hosts=(f"127.0.0.1:{azurite.port}",),
-        )
-        started.append(service)
-        prefect = start_prefect_server(port=free_port(), log=home / "prefect.log", home=home / "prefect")
-    except DocTranslateError:
-        for process in reversed(started):
+            allowed_storage_hosts=(f"127.0.0.1:{azurite_port}",),
+        ),
+        "prefect": lambda: start_prefect_server(port=prefect_port, log=home / "prefect.log", home=home / "prefect"),
+    }
+    # All at once: none needs another to start, and the Prefect server's first start (creating its database)
+    # takes longer than the other two together.
+    with ThreadPoolExecutor(len(starts), thread_name_prefix="doctranslate-stack") as pool:
+        futures = {name: pool.submit(start) for name, start in starts.items()}
+    failures = [error for future in futures.values() if (error := future.exception()) is not None]
+    started = {name: future.result() for name, future in futures.items() if future.exception() is None}
+    if failures:
+        for process in started.values():
             process.stop()
-        raise
-    info = StackInfo(azurite, service, key, str(home), prefect)
+        raise failures[0]
+    info = StackInfo(started["azurite"], started["service"], key, str(home), started["prefect"])
     info.save()
     return info
+
+
+def _distinct_free_ports(count: int) -> list[int]:
+    """Ports to start several servers on at once: free now, and not the same one twice."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
 
 
 def stack_down(home: Path | None = None) -> bool:

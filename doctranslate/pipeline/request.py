@@ -181,15 +181,30 @@ class LanguageSet(BaseModel):
     )
 
 
+class SharedOptions(TranslationRequest):
+    """A request whose target languages come from each set: the form asks for none."""
+
+    languages: list[LanguageCode] = Field(
+        default_factory=list, description="Leave empty: each set brings its own languages (any given are replaced)."
+    )
+
+
 class LanguageSetsRequest(BaseModel):
     """One source into several named sets of languages, each set into its own folder of the output."""
 
-    base: TranslationRequest = Field(
-        description="Sources and options shared by every set; its languages are replaced by each set's."
-    )
+    base: SharedOptions = Field(description="Sources and options shared by every set; each set adds its languages.")
     sets: list[LanguageSet] = Field(
         min_length=1, description="The named sets: each is translated into {out_dir}/{name}, with its own report."
     )
+
+    @field_validator("base", mode="before")
+    @classmethod
+    def _any_request(cls, value: object) -> object:
+        """A plain `TranslationRequest` serves as the shared options too (its languages are not used)."""
+        return value.model_dump() if isinstance(value, TranslationRequest) else value
+
+    def for_each_set(self) -> list[TranslationRequest]:
+        return [self.for_set(language_set) for language_set in self.sets]
 
     def for_set(self, language_set: LanguageSet) -> TranslationRequest:
         """The base request aimed at one set: its languages, into `<out_dir>/<set name>/` (with no `out_dir`,

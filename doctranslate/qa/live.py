@@ -1,9 +1,10 @@
 """QA while the batches run: each translation is checked as soon as it is gathered, not after the last one.
 
-Gathering happens while the service is still translating the rest, so checking there uses time the run spends
-waiting anyway; at the end only what could not be checked on the way is left (translations already there from
-an earlier run, and any pair the follow did not hand over). One worker thread: the checks are CPU-bound, the
-event loop keeps polling and downloading beside it, and two threads would only contend for the GIL.
+The gatherer hands each part of a round over as soon as it is on disk (`gather.fetch_translations`), so the
+checks run while the rest downloads and while the service still translates; at the end only what could not be
+checked on the way is left (translations already there from an earlier run, and any pair the follow did not
+hand over). One worker thread: the checks are CPU-bound, the event loop keeps polling and downloading beside
+it, and two threads would only contend for the GIL.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from doctranslate.pipeline.existing import Pair
-from doctranslate.pipeline.follow import Gatherer
 from doctranslate.pipeline.glossaries import GlossaryFile
 from doctranslate.pipeline.scan import StorageReader
 from doctranslate.qa.check import QaResult
@@ -67,21 +67,3 @@ class LiveChecker:
 
 def _key(pair: Pair) -> PairKey:
     return (pair.document.relative_path, pair.language)
-
-
-class CheckedGatherer:
-    """A gatherer whose every gathered round is handed to the checker as soon as it is written."""
-
-    def __init__(self, inner: Gatherer, checker: LiveChecker) -> None:
-        self._inner = inner
-        self._checker = checker
-
-    def location_of(self, pair: Pair) -> str:
-        return self._inner.location_of(pair)
-
-    async def prepare(self) -> None:
-        await self._inner.prepare()
-
-    async def gather(self, batch_id: str, pairs: Sequence[Pair]) -> None:
-        await self._inner.gather(batch_id, pairs)
-        self._checker.check_soon(pairs)

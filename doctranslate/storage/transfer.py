@@ -175,6 +175,14 @@ async def download_blobs(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     retry: RetryPolicy | None = None,
+    on_downloaded: Callable[[Download], None] | None = None,
 ) -> None:
-    """GET each blob into its local path, atomically."""
-    await _transfer(downloads, lambda http, policy, item: _get(container, http, policy, item), concurrency, retry)
+    """GET each blob into its local path, atomically; `on_downloaded` is called with each once it is in place,
+    from the transfer threads."""
+
+    def get(http: httpx.Client, policy: RetryPolicy, item: Download) -> None:
+        _get(container, http, policy, item)
+        if on_downloaded is not None:
+            on_downloaded(item)
+
+    await _transfer(downloads, get, concurrency, retry)

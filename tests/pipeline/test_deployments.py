@@ -183,3 +183,31 @@ def test_serve_runs_the_deployments_from_one_process(pipeline: Pipeline, prefect
     assert state == "COMPLETED", Path(log.name).read_text()[-3000:]
     for language in ("fr", "de"):
         assert sorted(p.name for p in (pipeline.work / "translations" / language).iterdir()) == ["faq.txt", "intro.md"]
+
+
+def test_a_bad_language_code_is_refused_by_the_form_or_fails_saying_why_in_its_first_log_line(
+    pipeline: Pipeline, prefect_server: PrefectServer, deployed: dict[str, str], azurite: Any
+) -> None:
+    container = f"codes-{uuid.uuid4().hex[:10]}"
+    storage = Storage(azurite.port)
+    storage.service.create_container(container)
+    storage.upload(container, {"page.txt": b"Good morning."})
+    found = httpx.get(f"{prefect_server.url}/deployments/name/translate-incoming/on-blob-arrival").json()
+
+    as_a_name = {"parameters": {"container": container, "languages": ["German"]}}
+    refused = httpx.post(f"{prefect_server.url}/deployments/{found['id']}/create_flow_run", json=as_a_name)
+    assert refused.status_code in (409, 422), refused.text  # the form's schema (a code's pattern) says no
+    assert "German" in refused.text
+
+    state = run_incoming_to_its_end(prefect_server, {"container": container, "languages": ["xx"]})
+
+    assert state["state_type"] == "FAILED"
+    body = {"logs": {"flow_run_id": {"any_": [state["id"]]}}, "sort": "TIMESTAMP_ASC", "limit": 50}
+    logs = httpx.post(f"{prefect_server.url}/logs/filter", json=body).json()
+    # Every run starts with the worker's lines, the deployment's pull steps and "Beginning flow run"; then the
+    # flow's own lines, the first of which says why.
+    messages = [x["message"] for x in logs]
+    began = next(i for i, message in enumerate(messages) if message.startswith("Beginning flow run"))
+    assert "'xx' is not a language the service translates" in messages[began + 1], messages
+    assert "'xx' is not a language" in state["state"]["message"]
+    assert pipeline.batches_received() == 0

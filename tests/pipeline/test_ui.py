@@ -4,48 +4,19 @@ from prefect.yaml (built from the flow's parameters) and the report artifact of 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.pipeline.conftest import Pipeline
+from tests.support.chromium import render
 from tests.support.commands import deploy_project
 from tests.support.prefect_server import PrefectServer
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).parents[2]
-
-
-def render(url: str, profile: Path, screenshot: Path) -> str:
-    """The page's DOM once its scripts have run, and a screenshot of it."""
-    chromium = shutil.which("chromium")
-    assert chromium, "Chromium is installed by `scripts/setup --test`"
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",  # this machine has no network: no phoning home
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1000",
-        "--virtual-time-budget=20000",  # let the single-page app fetch from the API and render
-    ]
-    shot = subprocess.run(  # noqa: S603
-        [chromium, *flags, f"--screenshot={screenshot}", url], capture_output=True, timeout=120, check=False
-    )
-    assert shot.returncode == 0 and screenshot.stat().st_size > 10_000, shot.stderr[-2000:]
-    dom = subprocess.run(  # noqa: S603
-        [chromium, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    return dom.stdout
 
 
 def test_the_ui_shows_the_run_form_and_a_finished_runs_report(
@@ -63,6 +34,12 @@ def test_the_ui_shows_the_run_form_and_a_finished_runs_report(
     for field in ("container", "languages", "prefix", "out_dir", "glossaries", "source_language", "on_existing"):
         assert f"{field} (Optional)" in form, f"no {field} in the run form"
     assert "Language codes to translate into" in form, "each field has its description"
+    assert 'Property is type "None"' not in form, "an optional field is a plain box, not a switch set to None"
+
+    nightly = httpx.get(f"{prefect_server.url}/deployments/name/translate-documents/nightly").json()
+    request_form = render(f"{ui}/deployments/deployment/{nightly['id']}/run", tmp_path / "chrome", tmp_path / "n.png")
+    assert "Source language; empty to auto-detect." in request_form, "the request's fields are described"
+    assert 'Property is type "None"' not in request_form
 
     body = {"artifacts": {"key": {"any_": ["translation-report-src"]}}, "sort": "CREATED_DESC", "limit": 1}
     (artifact,) = httpx.post(f"{prefect_server.url}/artifacts/filter", json=body).json()

@@ -4,6 +4,7 @@ a follow resumes), and current translations missing locally restored without tra
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 
 from doctranslate.local.stack import ManagedProcess, connection_string
 from doctranslate.pipeline.destination import Destination
-from doctranslate.pipeline.gather import BatchGatherer, GatherSettings, restore_outputs
+from doctranslate.pipeline.existing import Pair
+from doctranslate.pipeline.gather import PART_SIZE, BatchGatherer, GatherSettings, restore_outputs
 from doctranslate.pipeline.manifests import recorded_outputs
 from doctranslate.settings import load_settings
 from doctranslate.storage.account import StorageAccount
@@ -22,12 +24,17 @@ from tests.support.virtual_batch import pairs
 pytestmark = pytest.mark.e2e  # a real Azurite
 
 
+def target_container(azurite: ManagedProcess) -> tuple[Storage, str, StorageAccount]:
+    """A new target container on the test's Azurite, and the account the pipeline reaches it with."""
+    storage = Storage(azurite.port)
+    account = StorageAccount(load_settings(storage_connection_string=connection_string(azurite.port)))
+    return storage, storage.new_container("tgt"), account
+
+
 def test_gathered_outputs_land_whole_and_the_manifest_keeps_every_round(
     azurite: ManagedProcess, tmp_path: Path
 ) -> None:
-    storage = Storage(azurite.port)
-    target = storage.new_container("tgt")
-    account = StorageAccount(load_settings(storage_connection_string=connection_string(azurite.port)))
+    storage, target, account = target_container(azurite)
     batch = pairs(4)
     storage.upload(target, {p.target: f"translated {p.document.relative_path}".encode() for p in batch})
     destination = Destination(container=target, root="job", download_dir=str(tmp_path / "out"))
@@ -45,9 +52,7 @@ def test_gathered_outputs_land_whole_and_the_manifest_keeps_every_round(
 
 
 def test_restore_downloads_only_what_is_missing_locally(azurite: ManagedProcess, tmp_path: Path) -> None:
-    storage = Storage(azurite.port)
-    target = storage.new_container("tgt")
-    account = StorageAccount(load_settings(storage_connection_string=connection_string(azurite.port)))
+    storage, target, account = target_container(azurite)
     batch = pairs(3)
     storage.upload(target, {p.target: b"from storage" for p in batch})
     kept = tmp_path / "out" / "fr" / batch[0].document.relative_path
@@ -61,3 +66,33 @@ def test_restore_downloads_only_what_is_missing_locally(azurite: ManagedProcess,
 
     assert kept.read_bytes() == b"already here"
     assert (tmp_path / "out" / "fr" / batch[2].document.relative_path).read_bytes() == b"from storage"
+
+
+def test_a_round_is_handed_on_in_parts_of_whole_documents_each_once_on_disk(
+    azurite: ManagedProcess, tmp_path: Path
+) -> None:
+    storage, target, account = target_container(azurite)
+    both = pairs(130, "fr") + pairs(130, "de")
+    storage.upload(target, {p.target: p.target.encode() for p in both})
+    destination = Destination(container=target, root="job", download_dir=str(tmp_path / "out"))
+    handed: list[list[Pair]] = []
+    on_disk: list[bool] = []
+
+    def on_fetched(part: Sequence[Pair]) -> None:
+        handed.append(list(part))
+        on_disk.append(all((tmp_path / "out" / p.language / p.document.relative_path).is_file() for p in part))
+
+    gatherer = BatchGatherer(
+        account, GatherSettings(destination, timedelta(minutes=10), concurrency=4), batch_key="k", on_fetched=on_fetched
+    )
+    asyncio.run(gatherer.gather("b-1", both))
+
+    assert sorted(p.target for part in handed for p in part) == sorted(p.target for p in both), "each pair once"
+    assert len(handed) == 3 and all(len(part) <= PART_SIZE + 1 for part in handed)
+    assert all(on_disk), "a part is handed on only when all of it is on disk"
+    languages_of = {
+        p.document.relative_path: {q.language for q in part if q.document == p.document}
+        for part in handed
+        for p in part
+    }
+    assert all(found == {"fr", "de"} for found in languages_of.values()), "a document's languages travel together"

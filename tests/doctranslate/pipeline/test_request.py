@@ -59,3 +59,14 @@ def test_a_language_set_in_storage_gets_its_own_prefix_and_with_no_out_its_own_j
     assert one_set("az://translated/hb/").out_dir == "az://translated/hb/asia"
     kept = one_set("")
     assert (kept.out_dir, kept.job_name) == ("", "hb-asia"), "each set keeps its own report in storage"
+
+
+def test_the_options_language_sets_share_need_no_languages_of_their_own() -> None:
+    """The form asked for Base → Languages, which every set replaced: now the sets alone bring languages."""
+    given = {"base": {"sources": ["docs"], "out_dir": "out"}, "sets": [{"name": "asia", "languages": ["ja", "ko"]}]}
+
+    sets = LanguageSetsRequest.model_validate(given)
+
+    assert [(r.languages, r.out_dir) for r in sets.for_each_set()] == [(["ja", "ko"], "out/asia")]
+    shared = LanguageSetsRequest.model_json_schema()["$defs"]["SharedOptions"]
+    assert "languages" not in shared.get("required", []) and shared["properties"]["languages"]["description"]
