@@ -25,7 +25,11 @@ class Pricing(BaseModel):
         return characters * self.per_million_characters / 1_000_000 + images * self.per_image
 
     def amount(self, value: float) -> str:
-        """Money as people read it, with its currency: cents from one up, and small amounts with the digits
-        that tell them apart (`0.0017 USD`, `0.00001 USD`, `1,201.00 USD`)."""
-        digits = f"{value:,.2f}" if value >= 1 or value == 0 else f"{value:.6f}".rstrip("0").rstrip(".")
-        return f"{digits} {self.currency}"
+        return format_amount(value, self.currency)
+
+
+def format_amount(value: float, currency: str) -> str:
+    """Money as people read it, with its currency: cents from one up, and small amounts with the digits that
+    tell them apart (`0.0017 USD`, `0.00001 USD`, `1,201.00 USD`); no currency, none shown."""
+    digits = f"{value:,.2f}" if value >= 1 or value == 0 else f"{value:.6f}".rstrip("0").rstrip(".")
+    return f"{digits} {currency}".rstrip()

@@ -27,7 +27,7 @@ from doctranslate.pipeline.outcomes import BatchOutcome, BatchResult, DocumentOu
 from doctranslate.pipeline.plan import RunPlan
 from doctranslate.pipeline.request import OnExisting, QaPolicy, TranslationRequest
 from doctranslate.pipeline.scan import SkippedDocument
-from doctranslate.pricing import Pricing
+from doctranslate.pricing import Pricing, format_amount
 from doctranslate.qa.check import QaResult
 from doctranslate.qa.rules import Finding
 from doctranslate.storage.account import StorageAccount
@@ -57,8 +57,8 @@ class ReportSummary(BaseModel):
 
     @property
     def cost_text(self) -> str:
-        """`1.2345 USD`: the cost with its currency (a report from before currencies has none)."""
-        return f"{self.cost:.4f} {self.currency}".rstrip()
+        """The cost with its currency, as estimates show it (a report from before currencies has none)."""
+        return format_amount(self.cost, self.currency)
 
 
 class RunReport(BaseModel):
@@ -200,7 +200,7 @@ def summarize(report: RunReport, *, estimated_characters: int, pricing: Pricing)
         price_per_million_characters=pricing.per_million_characters,
         price_per_image=pricing.per_image,
         currency=pricing.currency,
-        cost=round(pricing.cost(charged, images), 4),
+        cost=round(pricing.cost(charged, images), 6),
     )
     return report
 

@@ -66,7 +66,7 @@ def test_a_report_counts_every_pair_once_with_cost_and_the_files_not_submitted(t
     assert (s.cost, s.currency) == (5.0, "EUR")
     assert report.request is not None and report.request["languages"] == ["fr"]
     markdown = render_markdown(report)
-    assert "- cost at EUR 10 per million characters: **5.0000 EUR**" in markdown
+    assert "- cost at EUR 10 per million characters: **5.00 EUR**" in markdown
     assert "| b.txt | fr | NoTranslatableText |  | fix it |" in markdown
     by_language = "| language | Succeeded | Failed | UpToDate | characters |\n|---|---|---|---|---|\n"
     assert by_language + "| fr | 1 | 1 | 1 | 500,000 |" in markdown
