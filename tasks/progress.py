@@ -3,7 +3,7 @@
 Every task logs its lines to the run (the Prefect UI keeps them all); the few a person at a terminal wants
 (what was planned, staged, how each batch is doing, the report) also carry `extra=progress(...)`, which the
 command's console (`doctranslate_prefect.flows.console`) draws as a live display or prints as plain lines.
-Figures that move many times a second (bytes uploaded so far) go by `show_live` to a logger of their own,
+Figures that move many times a second (bytes uploaded so far) go by `LiveFigures` to a logger of their own,
 which only a live display listens to: the run's log in the Prefect server need not keep a line per file.
 """
 

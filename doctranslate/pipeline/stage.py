@@ -35,8 +35,7 @@ class _Tally:
     """Counts uploads as the transfer threads finish them, and tells `on_progress` each time."""
 
     def __init__(self, uploads: list[Upload], on_progress: Callable[[Staged], None]) -> None:
-        self._sizes = {u.blob_name: u.local_path.stat().st_size for u in uploads}
-        self._staged = Staged(0, len(uploads), 0, sum(self._sizes.values()))
+        self._staged = Staged(0, len(uploads), 0, sum(u.size for u in uploads))
         self._on_progress = on_progress
         self._lock = threading.Lock()
         on_progress(self._staged)
@@ -44,7 +43,7 @@ class _Tally:
     def uploaded(self, upload: Upload) -> None:
         with self._lock:
             s = self._staged
-            self._staged = Staged(s.files + 1, s.of_files, s.bytes + self._sizes[upload.blob_name], s.of_bytes)
+            self._staged = Staged(s.files + 1, s.of_files, s.bytes + upload.size, s.of_bytes)
             self._on_progress(self._staged)
 
 
@@ -70,10 +69,10 @@ async def stage_plan(
                 continue
             name = source_blob_name(layout.job, pair.document.relative_path)
             content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            wanted[name] = Upload(pair.document.local_path, name, pair.document.md5, content_type)
+            wanted[name] = Upload(pair.document.local_path, name, pair.document.md5, pair.document.size, content_type)
     for glossary in (g for g in plan.glossaries if g.container is None):  # those in storage are used there
         name = glossary_blob_name(layout.job, glossary.md5, glossary.path.name)
-        wanted[name] = Upload(glossary.path, name, glossary.md5)
+        wanted[name] = Upload(glossary.path, name, glossary.md5, glossary.path.stat().st_size)
     if not wanted:
         return 0, 0
     await asyncio.to_thread(account.ensure_container, layout.source_container)

@@ -44,6 +44,7 @@ class Upload:
     local_path: Path
     blob_name: str
     md5_hex: str
+    size: int  # as planned: what the bytes-in-flight budget and the progress count, with no stat per file
     content_type: str = "application/octet-stream"
 
 
@@ -166,7 +167,7 @@ async def upload_files(
         if on_uploaded is not None:
             on_uploaded(item)
 
-    await _transfer(uploads, put, concurrency, retry, size_of=lambda item: item.local_path.stat().st_size)
+    await _transfer(uploads, put, concurrency, retry, size_of=lambda item: item.size)
 
 
 async def download_blobs(

@@ -32,7 +32,9 @@ def test_files_go_up_with_their_md5_and_come_back_whole(azurite: ManagedProcess,
     sources = {f"doc-{i:03d}.txt": os.urandom(2048 + i) for i in range(60)}
     for name, data in sources.items():
         (tmp_path / name).write_bytes(data)
-    uploads = [Upload(tmp_path / name, f"job/{name}", file_md5(tmp_path / name)) for name in sources]
+    uploads = [
+        Upload(tmp_path / name, f"job/{name}", file_md5(tmp_path / name), len(sources[name])) for name in sources
+    ]
 
     asyncio.run(upload_files(uploads, sas, concurrency=4))
     first_md5 = hashlib.md5(sources["doc-000.txt"], usedforsecurity=False).hexdigest()
@@ -49,8 +51,10 @@ def test_a_wrong_md5_is_refused_by_storage_and_raised_without_the_sas(azurite: M
     container = storage.new_container("transfer")
     sas = SasUrl(storage.container_url(container, "rcw"))
     (tmp_path / "a.txt").write_bytes(b"what is on disk")
-    good = [Upload(tmp_path / "a.txt", f"ok/{i}.txt", file_md5(tmp_path / "a.txt")) for i in range(40)]
-    corrupted = Upload(tmp_path / "a.txt", "bad.txt", hashlib.md5(b"something else", usedforsecurity=False).hexdigest())
+    good = [Upload(tmp_path / "a.txt", f"ok/{i}.txt", file_md5(tmp_path / "a.txt"), 15) for i in range(40)]
+    corrupted = Upload(
+        tmp_path / "a.txt", "bad.txt", hashlib.md5(b"something else", usedforsecurity=False).hexdigest(), 15
+    )
 
     with pytest.raises(StorageError) as caught:
         asyncio.run(upload_files([corrupted, *good], sas, concurrency=2, retry=RetryPolicy(max_attempts=1)))
@@ -69,7 +73,7 @@ def test_a_cancelled_transfer_starts_nothing_more(azurite: ManagedProcess, tmp_p
     sas = SasUrl(storage.container_url(container, "rcw"))
     (tmp_path / "a.txt").write_bytes(os.urandom(256 * 1024))
     md5 = file_md5(tmp_path / "a.txt")
-    uploads = [Upload(tmp_path / "a.txt", f"many/{i:04d}.txt", md5) for i in range(2000)]
+    uploads = [Upload(tmp_path / "a.txt", f"many/{i:04d}.txt", md5, 256 * 1024) for i in range(2000)]
 
     async def cancel_soon() -> None:
         task = asyncio.create_task(upload_files(uploads, sas, concurrency=2))
@@ -95,7 +99,9 @@ def test_files_larger_than_the_bytes_in_flight_budget_still_go_up_one_at_a_time(
     uploads = []
     for i in range(6):
         (tmp_path / f"big-{i}.txt").write_bytes(os.urandom(200 * 1024))
-        uploads.append(Upload(tmp_path / f"big-{i}.txt", f"big/{i}.txt", file_md5(tmp_path / f"big-{i}.txt")))
+        uploads.append(
+            Upload(tmp_path / f"big-{i}.txt", f"big/{i}.txt", file_md5(tmp_path / f"big-{i}.txt"), 200 * 1024)
+        )
 
     asyncio.run(upload_files(uploads, sas, concurrency=8))
 
