@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.pipeline.conftest import CLI_MODULE, Pipeline
@@ -54,18 +53,20 @@ def deployed(pipeline: Pipeline, prefect_server: PrefectServer) -> Iterator[dict
 
 
 def flow_runs(server: PrefectServer, deployment: str) -> list[dict[str, Any]]:
-    found = httpx.get(f"{server.url}/deployments/name/{deployment}").json()
+    found = server.api.get(f"/deployments/name/{deployment}").json()
     body = {"flow_runs": {"deployment_id": {"any_": [found["id"]]}}}
-    return list(httpx.post(f"{server.url}/flow_runs/filter", json=body).json())
+    return list(server.api.post("/flow_runs/filter", json=body).json())
 
 
 def run_incoming_to_its_end(prefect_server: PrefectServer, parameters: dict[str, object]) -> dict[str, Any]:
     """A custom run of the blob-arrival deployment, as the UI starts one, followed to its end state."""
-    found = httpx.get(f"{prefect_server.url}/deployments/name/translate-incoming/on-blob-arrival").json()
+    found = prefect_server.api.get("/deployments/name/translate-incoming/on-blob-arrival").json()
     body = {"parameters": parameters}
-    run = httpx.post(f"{prefect_server.url}/deployments/{found['id']}/create_flow_run", json=body).json()
+    created = prefect_server.api.post(f"/deployments/{found['id']}/create_flow_run", json=body)
+    assert created.status_code == 201, created.text
+    run = created.json()
     deadline = time.monotonic() + 180
-    while (state := httpx.get(f"{prefect_server.url}/flow_runs/{run['id']}").json())["state_type"] not in (
+    while (state := prefect_server.api.get(f"/flow_runs/{run['id']}").json())["state_type"] not in (
         "COMPLETED", "FAILED", "CRASHED",
     ):  # fmt: skip
         assert time.monotonic() < deadline, state
@@ -160,17 +161,17 @@ def test_serve_runs_the_deployments_from_one_process(pipeline: Pipeline, prefect
     )
     try:
         deadline = time.monotonic() + 120
-        while httpx.get(f"{prefect_server.url}/deployments/name/translate-documents/nightly").status_code != 200:
+        while prefect_server.api.get("/deployments/name/translate-documents/nightly").status_code != 200:
             assert server.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()[-3000:]
             time.sleep(0.5)
-        deployment = httpx.get(f"{prefect_server.url}/deployments/name/translate-documents/nightly").json()
+        deployment = prefect_server.api.get("/deployments/name/translate-documents/nightly").json()
         assert deployment["schedules"][0]["schedule"] == {
             "cron": "0 2 * * *",
             "timezone": "Europe/Paris",
             "day_or": True,
         }
-        run = httpx.post(f"{prefect_server.url}/deployments/{deployment['id']}/create_flow_run", json={}).json()
-        while (state := httpx.get(f"{prefect_server.url}/flow_runs/{run['id']}").json()["state_type"]) not in (
+        run = prefect_server.api.post(f"/deployments/{deployment['id']}/create_flow_run", json={}).json()
+        while (state := prefect_server.api.get(f"/flow_runs/{run['id']}").json()["state_type"]) not in (
             "COMPLETED",
             "FAILED",
             "CRASHED",
@@ -192,10 +193,10 @@ def test_a_bad_language_code_is_refused_by_the_form_or_fails_saying_why_in_its_f
     storage = Storage(azurite.port)
     storage.service.create_container(container)
     storage.upload(container, {"page.txt": b"Good morning."})
-    found = httpx.get(f"{prefect_server.url}/deployments/name/translate-incoming/on-blob-arrival").json()
+    found = prefect_server.api.get("/deployments/name/translate-incoming/on-blob-arrival").json()
 
     as_a_name = {"parameters": {"container": container, "languages": ["German"]}}
-    refused = httpx.post(f"{prefect_server.url}/deployments/{found['id']}/create_flow_run", json=as_a_name)
+    refused = prefect_server.api.post(f"/deployments/{found['id']}/create_flow_run", json=as_a_name)
     assert refused.status_code in (409, 422), refused.text  # the form's schema (a code's pattern) says no
     assert "German" in refused.text
 
@@ -203,7 +204,7 @@ def test_a_bad_language_code_is_refused_by_the_form_or_fails_saying_why_in_its_f
 
     assert state["state_type"] == "FAILED"
     body = {"logs": {"flow_run_id": {"any_": [state["id"]]}}, "sort": "TIMESTAMP_ASC", "limit": 50}
-    logs = httpx.post(f"{prefect_server.url}/logs/filter", json=body).json()
+    logs = prefect_server.api.post("/logs/filter", json=body).json()
     # Every run starts with the worker's lines, the deployment's pull steps and "Beginning flow run"; then the
     # flow's own lines, the first of which says why.
     messages = [x["message"] for x in logs]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-import httpx
 import pytest
 
 from doctranslate_prefect.tasks.limits import BATCHES_IN_FLIGHT, STATUS_POLLS
@@ -21,15 +20,15 @@ ELEVEN_LANGUAGES = "fr,de,es,it,pt,nl,sv,da,fi,pl,cs"  # the service takes 10 pe
 
 @pytest.fixture
 def limits(prefect_server: PrefectServer) -> Iterator[None]:
-    api = f"{prefect_server.url}/v2/concurrency_limits"
+    api = prefect_server.api
     created = [
-        httpx.post(f"{api}/", json={"name": BATCHES_IN_FLIGHT, "limit": 1}),
-        httpx.post(f"{api}/", json={"name": STATUS_POLLS, "limit": 20, "slot_decay_per_second": 20}),
+        api.post("/v2/concurrency_limits/", json={"name": BATCHES_IN_FLIGHT, "limit": 1}),
+        api.post("/v2/concurrency_limits/", json={"name": STATUS_POLLS, "limit": 20, "slot_decay_per_second": 20}),
     ]
     assert all(answer.status_code == 201 for answer in created), [a.text for a in created]
     yield
     for name in (BATCHES_IN_FLIGHT, STATUS_POLLS):
-        httpx.delete(f"{api}/{name}")
+        api.delete(f"/v2/concurrency_limits/{name}")
 
 
 def acquisitions(server: PrefectServer, limit: str) -> int:
@@ -40,7 +39,7 @@ def acquisitions(server: PrefectServer, limit: str) -> int:
         },
         "limit": 50,
     }
-    return int(httpx.post(f"{server.url}/events/filter", json=body).json()["total"])
+    return int(server.api.post("/events/filter", json=body).json()["total"])
 
 
 @pytest.mark.parametrize("pipeline", [{"DOCTRANSLATE_FAULT_DOCUMENT_SECONDS": "0.2"}], indirect=True)

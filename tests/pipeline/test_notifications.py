@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 
 from doctranslate_prefect.deployments.notifications import FAILED_DOCUMENTS, FAILED_RUN
@@ -70,9 +69,9 @@ def listener(pipeline: Pipeline, prefect_server: PrefectServer) -> Iterator[List
     assert "2 automation(s) installed" in installed
     yield receiver
     receiver.server.shutdown()
-    for automation in httpx.post(f"{prefect_server.url}/automations/filter", json={}).json():
+    for automation in prefect_server.api.post("/automations/filter", json={}).json():
         if automation["name"] in (FAILED_RUN, FAILED_DOCUMENTS):
-            httpx.delete(f"{prefect_server.url}/automations/{automation['id']}")
+            prefect_server.api.delete(f"/automations/{automation['id']}")
 
 
 @pytest.mark.parametrize("pipeline", [{"DOCTRANSLATE_FAULT_FAIL_DOCUMENTS": "*broken*"}], indirect=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.pipeline.conftest import Pipeline
@@ -29,20 +28,20 @@ def test_the_ui_shows_the_run_form_and_a_finished_runs_report(
     assert pipeline.run("src", "--to", "fr", "--out", "out").returncode == 0
     ui = prefect_server.url.removesuffix("/api")
 
-    deployment = httpx.get(f"{prefect_server.url}/deployments/name/translate-incoming/on-blob-arrival").json()
+    deployment = prefect_server.api.get("/deployments/name/translate-incoming/on-blob-arrival").json()
     form = render(f"{ui}/deployments/deployment/{deployment['id']}/run", tmp_path / "chrome", tmp_path / "form.png")
     for field in ("container", "languages", "prefix", "out_dir", "glossaries", "source_language", "on_existing"):
         assert f"{field} (Optional)" in form, f"no {field} in the run form"
     assert "Language codes to translate into" in form, "each field has its description"
     assert 'Property is type "None"' not in form, "an optional field is a plain box, not a switch set to None"
 
-    nightly = httpx.get(f"{prefect_server.url}/deployments/name/translate-documents/nightly").json()
+    nightly = prefect_server.api.get("/deployments/name/translate-documents/nightly").json()
     request_form = render(f"{ui}/deployments/deployment/{nightly['id']}/run", tmp_path / "chrome", tmp_path / "n.png")
     assert "Source language; empty to auto-detect." in request_form, "the request's fields are described"
     assert 'Property is type "None"' not in request_form
 
     body = {"artifacts": {"key": {"any_": ["translation-report-src"]}}, "sort": "CREATED_DESC", "limit": 1}
-    (artifact,) = httpx.post(f"{prefect_server.url}/artifacts/filter", json=body).json()
+    (artifact,) = prefect_server.api.post("/artifacts/filter", json=body).json()
     page = render(f"{ui}/artifacts/artifact/{artifact['id']}", tmp_path / "chrome", tmp_path / "report.png")
     assert "Translation report" in page
     assert "note.txt" in page

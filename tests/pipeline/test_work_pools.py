@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.pipeline.conftest import Pipeline
@@ -38,12 +37,12 @@ def test_a_pool_made_from_our_template_takes_the_projects_deployments(
             pipeline.work, env, *prefect, "deploy", "--name", name, "--pool", pool, "--prefect-file", str(PROJECT)
         )
 
-    created = httpx.get(f"{prefect_server.url}/work_pools/{pool}").json()
+    created = prefect_server.api.get(f"/work_pools/{pool}").json()
     assert created["type"] == pool_type
     variables = created["base_job_template"]["variables"]["properties"]
     assert variables["image"]["default"] == "doctranslate-worker:0.1.0"
     assert variables["env"]["default"]["DOCTRANSLATE_TRANSLATOR_BLOCK"] == "translator"
     assert "KEY" not in json.dumps(created["base_job_template"]).replace("_BLOCK", ""), "no secret in a pool"
-    deployments = httpx.post(f"{prefect_server.url}/deployments/filter", json={}).json()
+    deployments = prefect_server.api.post("/deployments/filter", json={}).json()
     on_pool = sorted(d["name"] for d in deployments if d["work_pool_name"] == pool)
     assert on_pool == sorted(DEPLOYMENTS)

@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -17,11 +17,29 @@ import httpx
 from doctranslate.local.stack import free_port
 
 
+class RetriesWhenBusy(httpx.HTTPTransport):
+    """Prefect's server answers 503 while SQLite is busy (SQLITE_BUSY) and its own client retries; so do the tests.
+
+    Under the suite's load on 2 cores a write (`create_flow_run`) can meet a busy database; an answer the real
+    client would have retried must not fail a test.
+    """
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for wait in (0.5, 1.0, 2.0, 4.0):
+            response = super().handle_request(request)
+            if response.status_code != httpx.codes.SERVICE_UNAVAILABLE:
+                return response
+            response.close()
+            time.sleep(wait)
+        return super().handle_request(request)
+
+
 @dataclass(frozen=True)
 class PrefectServer:
     url: str
     home: Path
-    pid: int = 0  # of `prefect server start`, the leader of its process group
+    pid: int  # of `prefect server start`, the leader of its process group
+    api: httpx.Client = field(repr=False, compare=False)  # based at `url`, retrying what Prefect's client retries
 
     @property
     def database(self) -> Path:
@@ -59,8 +77,10 @@ def running_prefect_server(home: Path) -> Iterator[PrefectServer]:
     else:
         process.kill()
         raise RuntimeError((home / "server.log").read_text()[-3000:])
+    api = httpx.Client(base_url=url, transport=RetriesWhenBusy(), timeout=30)
     try:
-        yield PrefectServer(url, home, process.pid)
+        yield PrefectServer(url, home, process.pid, api)
     finally:
+        api.close()
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)

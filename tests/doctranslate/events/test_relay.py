@@ -83,11 +83,11 @@ def prefect_events_for(server: PrefectServer, container: str, expected: int) -> 
         "limit": 50,
     }
     deadline = time.monotonic() + 30
-    while len(events := httpx.post(f"{server.url}/events/filter", json=body).json()["events"]) < expected:
+    while len(events := server.api.post("/events/filter", json=body).json()["events"]) < expected:
         assert time.monotonic() < deadline, f"{len(events)} of {expected} events arrived"
         time.sleep(0.3)
     time.sleep(1)
-    return list(httpx.post(f"{server.url}/events/filter", json=body).json()["events"])
+    return list(server.api.post("/events/filter", json=body).json()["events"])
 
 
 def test_event_grid_subscription_validation_is_answered(relay: httpx.Client) -> None:
