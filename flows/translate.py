@@ -26,6 +26,7 @@ from doctranslate.settings import load_settings
 from doctranslate_prefect.deployments.blocks import settings_from_blocks
 from doctranslate_prefect.tasks.compact import compact
 from doctranslate_prefect.tasks.follow import follow, restore
+from doctranslate_prefect.tasks.inputs import whole
 from doctranslate_prefect.tasks.limits import BATCHES_IN_FLIGHT
 from doctranslate_prefect.tasks.plan import plan
 from doctranslate_prefect.tasks.qa import check_translations, live_checker
@@ -94,25 +95,27 @@ async def translate_documents(request: TranslationRequest) -> RunReport | State[
         enable_http_logging()
     if request.sync:
         report = translate_synchronously(request, settings)
-        await publish(report, Destination.local_only(request.out_dir), settings)
+        await publish(whole(report), Destination.local_only(request.out_dir), settings)
         return finished(report)
     run_plan = plan(request, settings)
     destination = run_plan.layout.destination
-    await stage(run_plan, settings)
+    await stage(whole(run_plan), settings)
     submit_once = submit.with_options(**submission_options(settings))
     checker = live_checker(run_plan, settings) if request.qa is not QaPolicy.OFF else None
 
     async def submit_and_follow(batch: BatchPlan) -> BatchResult:
         # A fleet-wide slot per batch in flight (a no-op when the server has no such limit).
         async with concurrency(BATCHES_IN_FLIGHT, occupy=1, strict=False):
-            batch_id = batch.submitted_as or await submit_once(batch, run_plan.glossaries, run_plan.layout, settings)
-            return await follow(batch_id, batch, destination, settings, checker)
+            batch_id = batch.submitted_as or await submit_once(
+                whole(batch), run_plan.glossaries, run_plan.layout, settings
+            )
+            return await follow(batch_id, whole(batch), destination, settings, checker)
 
     results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.to_follow))
-    await restore(run_plan.already_done, destination, settings)
-    qa = await check_translations(run_plan, results, checker) if checker is not None else None
+    await restore(whole(run_plan.already_done), destination, settings)
+    qa = await check_translations(whole(run_plan), whole(results), checker) if checker is not None else None
     report = assemble_report(run_plan, results, qa=qa)
-    await publish(report, destination, settings)
+    await publish(whole(report), destination, settings)
     compact(destination, settings)
     return finished(report)
 
@@ -141,7 +144,7 @@ async def translate_language_sets(request: LanguageSetsRequest) -> dict[str, Run
         child = translate_documents.with_options(flow_run_name=f"set-{language_set.name}")
         reports[language_set.name] = await report_of(await child(request.for_set(language_set), return_state=True))
         get_run_logger().info("language set %s done", language_set.name)
-    await publish_sets(reports)
+    await publish_sets(whole(reports))
     failed = [name for name, report in reports.items() if report.failures]
     if failed:
         message = f"documents failed in the set(s) {', '.join(failed)}"

@@ -55,6 +55,7 @@ _NUMBER: Final = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?(?!\w)|(?<![\w.,])\d+(?:[.,]\d+)?(?!\w)"
 )
 """Numbers, with their group and decimal separators, which translation may localize (1,000.5 -> 1 000,5)."""
+_DIGIT: Final = re.compile(r"\d")  # what `_NUMBER` is made of; searched in C, not char by char
 _ALLOWED_AS_IS: Final = re.compile(r"^[\W\d_]*([A-Z][A-Za-z0-9]*|[A-Z0-9_-]{2,})?[\W\d_]*$")
 """Segments that may stay as they are: one name or code (`Contoso`, `SKU-42`), or no letters at all."""
 
@@ -97,7 +98,7 @@ def _pair(before: str, after: str, glossary: GlossaryTerms | None) -> Iterator[t
         return
     if after == before and has_words(before) and not _ALLOWED_AS_IS.match(before.replace(RUN_BOUNDARY, "")):
         yield QaRule.UNTRANSLATED, before, "the output segment is the source segment"
-    if any(ch.isdigit() for ch in before):
+    if _DIGIT.search(before):
         lost_numbers = _numbers(before) - _numbers(after)
         if lost_numbers:
             yield QaRule.NUMBERS, before, f"missing from the output: {', '.join(sorted(lost_numbers)[:5])}"
