@@ -112,7 +112,8 @@ async def translate_documents(request: TranslationRequest) -> RunReport | State[
             return await follow(batch_id, whole(batch), destination, settings, checker)
 
     results = await asyncio.gather(*(submit_and_follow(b) for b in run_plan.to_follow))
-    await restore(whole(run_plan.already_done), destination, settings)
+    if run_plan.already_done:  # no task run for nothing to restore
+        await restore(whole(run_plan.already_done), destination, settings)
     qa = await check_translations(whole(run_plan), whole(results), checker) if checker is not None else None
     report = assemble_report(run_plan, results, qa=qa)
     await publish(whole(report), destination, settings)

@@ -9,6 +9,7 @@ import httpx
 from doctranslate.client.auth import auth_from_settings
 from doctranslate.client.calls import Calls
 from doctranslate.http.retry import RetryPolicy
+from doctranslate.http.tls import shared_tls_context
 from doctranslate.settings import ApiVersion, Settings, check_endpoint
 
 USER_AGENT = "doctranslate/0.1 (+httpx)"
@@ -47,4 +48,5 @@ class ClientConfig:
             "timeout": httpx.Timeout(self.timeout_seconds),
             "headers": {"User-Agent": USER_AGENT},
             "follow_redirects": False,
+            "verify": shared_tls_context(),
         }

@@ -19,6 +19,7 @@ from doctranslate.errors import ConfigurationError, RemoteError
 from doctranslate.http.call import Call, ignore_body
 from doctranslate.http.retry import RetryPolicy
 from doctranslate.http.sending import send
+from doctranslate.http.tls import shared_tls_context
 
 
 class PrefectEventSink:
@@ -38,7 +39,7 @@ class PrefectEventSink:
         elif auth_string is not None:
             encoded = base64.b64encode(auth_string.get_secret_value().encode()).decode()
             headers["Authorization"] = f"Basic {encoded}"
-        self._http = httpx.Client(headers=headers, timeout=30, transport=transport)
+        self._http = httpx.Client(headers=headers, timeout=30, transport=transport, verify=shared_tls_context())
         self._retry = retry or RetryPolicy(max_attempts=5)
 
     @classmethod

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from doctranslate.http.bodies import body_within
+from doctranslate.http.tls import shared_tls_context
 from doctranslate.local.engines import TranslationEngine, engine_named
 from doctranslate.local.faults import FaultPlan, RequestFaults
 from doctranslate.local.gateway import refusal
@@ -116,7 +117,7 @@ class _Service:
         self.store = StateStore(path)
         self.engine: TranslationEngine = engine_named(config.engine)
         self.faults = RequestFaults(config.faults)
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(60.0), follow_redirects=False)
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(60.0), follow_redirects=False, verify=shared_tls_context())
         self.runner = JobRunner(
             self.store, self.engine, self.http, config.faults, config.concurrency, config.allowed_storage_hosts
         )

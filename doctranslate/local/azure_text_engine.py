@@ -22,6 +22,7 @@ from doctranslate.formats.glossaries import GlossaryTerms
 from doctranslate.http.call import Call
 from doctranslate.http.retry import RetryPolicy
 from doctranslate.http.sending import send
+from doctranslate.http.tls import shared_tls_context
 from doctranslate.settings import check_endpoint
 
 MAX_ELEMENTS: Final = 1000
@@ -85,7 +86,7 @@ class AzureTextEngine:
         headers = {"Ocp-Apim-Subscription-Key": settings.key.get_secret_value()}
         if settings.region:
             headers["Ocp-Apim-Subscription-Region"] = settings.region
-        self._http = httpx.Client(headers=headers, timeout=60, transport=transport)
+        self._http = httpx.Client(headers=headers, timeout=60, transport=transport, verify=shared_tls_context())
         self._retry = RetryPolicy()
 
     def translate(

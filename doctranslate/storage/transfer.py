@@ -29,6 +29,7 @@ import httpx
 from doctranslate.http.call import Call, body_bytes, ignore_body
 from doctranslate.http.retry import RetryPolicy
 from doctranslate.http.sending import send
+from doctranslate.http.tls import shared_tls_context
 from doctranslate.redaction import SasUrl
 from doctranslate.storage.atomic import write_atomically
 from doctranslate.storage.names import SOURCE_MD5_METADATA
@@ -110,7 +111,7 @@ def _run_pool(
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     budget = _ByteBudget(MAX_UPLOAD_BYTES_IN_FLIGHT)
     with (
-        httpx.Client(timeout=httpx.Timeout(120.0), limits=limits) as http,
+        httpx.Client(timeout=httpx.Timeout(120.0), limits=limits, verify=shared_tls_context()) as http,
         ThreadPoolExecutor(concurrency, thread_name_prefix="doctranslate-transfer") as pool,
     ):
 
