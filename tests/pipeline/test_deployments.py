@@ -58,15 +58,19 @@ def flow_runs(server: PrefectServer, deployment: str) -> list[dict[str, Any]]:
     return list(server.api.post("/flow_runs/filter", json=body).json())
 
 
+def start_run(server: PrefectServer, deployment_id: str, parameters: dict[str, object]) -> str:
+    """A run of a deployment, started as the UI's "Run" starts one; its id."""
+    created = server.api.post(f"/deployments/{deployment_id}/create_flow_run", json={"parameters": parameters})
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
 def run_incoming_to_its_end(prefect_server: PrefectServer, parameters: dict[str, object]) -> dict[str, Any]:
     """A custom run of the blob-arrival deployment, as the UI starts one, followed to its end state."""
     found = prefect_server.api.get("/deployments/name/translate-incoming/on-blob-arrival").json()
-    body = {"parameters": parameters}
-    created = prefect_server.api.post(f"/deployments/{found['id']}/create_flow_run", json=body)
-    assert created.status_code == 201, created.text
-    run = created.json()
+    run_id = start_run(prefect_server, found["id"], parameters)
     deadline = time.monotonic() + 180
-    while (state := prefect_server.api.get(f"/flow_runs/{run['id']}").json())["state_type"] not in (
+    while (state := prefect_server.api.get(f"/flow_runs/{run_id}").json())["state_type"] not in (
         "COMPLETED", "FAILED", "CRASHED",
     ):  # fmt: skip
         assert time.monotonic() < deadline, state
@@ -183,8 +187,8 @@ def test_serve_runs_the_deployments_from_one_process(pipeline: Pipeline, prefect
             "timezone": "Europe/Paris",
             "day_or": True,
         }
-        run = prefect_server.api.post(f"/deployments/{deployment['id']}/create_flow_run", json={}).json()
-        while (state := prefect_server.api.get(f"/flow_runs/{run['id']}").json()["state_type"]) not in (
+        run_id = start_run(prefect_server, deployment["id"], {})
+        while (state := prefect_server.api.get(f"/flow_runs/{run_id}").json()["state_type"]) not in (
             "COMPLETED",
             "FAILED",
             "CRASHED",
