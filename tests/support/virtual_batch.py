@@ -48,13 +48,15 @@ def pairs(count: int, language: str = "fr", job: str = "job") -> list[Pair]:
 
 @dataclass
 class VirtualBatch:
-    """`failed`: indexes that fail; `unreported`: indexes the service never lists (skipped silently)."""
+    """`failed`: indexes that fail; `unreported`: indexes the service never lists (skipped silently);
+    `elsewhere`: indexes whose output the service writes under another name than the one asked for."""
 
     clock: VirtualClock
     pairs: list[Pair]
     seconds_per_document: float = 3.0
     failed: set[int] = field(default_factory=set)
     unreported: set[int] = field(default_factory=set)
+    elsewhere: set[int] = field(default_factory=set)
     requests: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -116,7 +118,8 @@ class VirtualBatch:
                 "characterCharged": 10 if state == "Succeeded" else 0,
             }
             if state == "Succeeded":
-                document["path"] = f"{STORAGE}/doctranslate-target/{pair.target}"
+                name = f"elsewhere/{pair.target}" if i in self.elsewhere else pair.target
+                document["path"] = f"{STORAGE}/doctranslate-target/{name}"
             if state == "Failed":
                 document["error"] = {"code": "InvalidRequest", "message": "x", "innerError": _inner()}
             listed.append(document)

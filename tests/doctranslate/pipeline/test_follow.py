@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from doctranslate.client import AsyncDocumentTranslationClient
+from doctranslate.errors import StorageError
 from doctranslate.pipeline.destination import Destination
 from doctranslate.pipeline.existing import Pair
 from doctranslate.pipeline.follow import BatchFollower, PollCadence, worth_gathering
@@ -63,13 +64,17 @@ def test_the_interval_follows_the_pace_and_shrinks_near_the_end() -> None:
 
 
 class RecordingGatherer:
-    """Records what the follower hands over, instead of downloading it."""
+    """Records what the follower hands over, instead of downloading it; a pair whose target is in `absent` fails
+    its round as a download would (404), and `listed` tells how many document-list requests the batch had
+    answered when each round came."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, batch: VirtualBatch | None = None, absent: frozenset[str] = frozenset()) -> None:
         self.destination = Destination(container="tgt", root="job", download_dir=str(out_dir))
         self.prepared = 0
         self.rounds: list[list[str]] = []
-        self.at: list[float] = []
+        self.listed: list[int] = []
+        self._batch = batch
+        self._absent = absent
 
     def location_of(self, pair: Pair) -> str:
         return self.destination.location_of(pair)
@@ -78,6 +83,11 @@ class RecordingGatherer:
         self.prepared += 1
 
     async def gather(self, batch_id: str, pairs: Sequence[Pair]) -> None:
+        if self._batch is not None:
+            self.listed.append(self._batch.requests["documents"])
+        missing = [pair.target for pair in pairs if pair.target in self._absent]
+        if missing:
+            raise StorageError(f"downloading {missing[0]} failed with HTTP 404 BlobNotFound", status_code=404)
         self.rounds.append([pair.target for pair in pairs])
 
 
@@ -115,6 +125,33 @@ async def test_a_short_batch_is_listed_and_gathered_once_at_its_end(tmp_path: Pa
 
     assert len(gatherer.rounds) == 1
     assert batch.requests["documents"] == 1
+
+
+async def test_when_every_pair_succeeded_the_downloads_start_before_the_listing_is_read(tmp_path: Path) -> None:
+    batch = VirtualBatch(VirtualClock(), pairs(5), seconds_per_document=1.0)
+    gatherer = RecordingGatherer(tmp_path, batch)
+
+    _, outcomes = await follow_virtual(batch, gatherer)
+
+    assert gatherer.listed == [0], "one round, started before any page of the document list was read"
+    assert sorted(gatherer.rounds[0]) == sorted(p.target for p in batch.pairs)
+    assert batch.requests["documents"] == 1, "the listing is still read, for each document's outcome"
+    assert {o.status for o in outcomes} == {OutcomeStatus.SUCCEEDED}
+
+
+async def test_an_output_written_under_another_name_falls_back_to_the_listing(tmp_path: Path) -> None:
+    """The status says all succeeded, but the service wrote one output elsewhere: the early round fails on it,
+    and the listing decides, as for any batch: the others are gathered, that one is reported, not lost."""
+    batch = VirtualBatch(VirtualClock(), pairs(4), seconds_per_document=1.0, elsewhere={1})
+    gatherer = RecordingGatherer(tmp_path, batch, absent=frozenset({batch.pairs[1].target}))
+
+    _, outcomes = await follow_virtual(batch, gatherer)
+
+    assert gatherer.listed == [0, 1], "the early round, then one from the listing"
+    assert sorted(gatherer.rounds[0]) == sorted(p.target for i, p in enumerate(batch.pairs) if i != 1)
+    by_source = {o.source: o.status for o in outcomes}
+    assert by_source.pop("d/001.txt") is OutcomeStatus.NOT_TRANSLATED
+    assert set(by_source.values()) == {OutcomeStatus.SUCCEEDED}
 
 
 async def test_failed_and_silently_skipped_documents_are_reported_not_lost(tmp_path: Path) -> None:
