@@ -10,6 +10,7 @@ closed; bodies are bounded by the routes themselves.
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Final
 
 import uvicorn
@@ -53,8 +54,13 @@ def serve(config: LocalServiceConfig, *, host: str, port: int, access_log: bool 
         )
     log_to_console()  # what the service does (batches accepted, resumed, faults injected), redacted
     level = "info" if access_log else "warning"
+    app = create_app(config)
+    # What is made by now (the modules, FastAPI's and pydantic's models) lives as long as the process: frozen out
+    # of the garbage collector's passes, which then scan only what requests make (gc.callbacks: the service's
+    # full passes took 0.18 s of a 1,000-document batch).
+    gc.freeze()
     uvicorn.run(
-        create_app(config),
+        app,
         host=host,
         port=port,
         log_level=level,
