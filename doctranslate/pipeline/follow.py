@@ -203,7 +203,8 @@ class BatchFollower:
             documents = await listing
         finally:
             listing.cancel()  # no-op once it is done; stops it when a download failed
-        await self._gather(batch_id, [d for d in documents if d.status is Status.SUCCEEDED])
+        if len(self._gathered) < len(self._by_target):  # not all gathered at once: the listing says what is left
+            await self._gather(batch_id, [d for d in documents if d.status is Status.SUCCEEDED])
         return documents
 
     def _every_pair_succeeded(self, status: TranslationStatus) -> bool:
