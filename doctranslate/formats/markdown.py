@@ -30,6 +30,8 @@ _INLINE_FIXED: Final = re.compile(
     r"|\s\|\s|^\||\|$"  # table cell separators
     r")"
 )
+_INLINE_MARKS: Final = frozenset("`[]<*_~|")
+"""The characters every `_INLINE_FIXED` match holds (a bare URL holds `://`): prose without them is one text."""
 _FRONT_MATTER_TEXT_KEY: Final = re.compile(r"^(\s*(?:title|description|summary)\s*:\s*)(.*?)(\s*)$")
 _REFERENCE_DEFINITION: Final = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
 
@@ -100,6 +102,9 @@ def _inline(body: str, pieces: Pieces) -> None:
     prefix = _BLOCK_PREFIX.match(body)
     start = prefix.end() if prefix else 0
     pieces.fixed(body[:start])
+    if "://" not in body and _INLINE_MARKS.isdisjoint(body):  # most prose lines: no regex scan over them
+        pieces.text(body[start:])
+        return
     position = start
     for match in _INLINE_FIXED.finditer(body, start):
         pieces.text(body[position : match.start()])

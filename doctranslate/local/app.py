@@ -298,17 +298,16 @@ class _BatchRoutes:
             wanted = ListRequest.parse(request.query_params)
         except ListParameterError as exc:
             return _invalid(str(exc))
-        documents = wanted.select(
-            self._store.documents(batch_id, wanted.statuses), lambda d: (d.id, d.status, d.created)
-        )
+        keys = wanted.select(self._store.document_keys(batch_id, wanted.statuses), lambda key: key)
         body = page(
-            documents,
+            keys,
             wanted,
             base_url=f"{_base_url(request)}{family.batches_path}/{batch_id}/documents",
             query=request.query_params,
             dollar_names=not family.dated,
         )
-        body["value"] = [document_body(d, family.shape) for d in body["value"]]
+        documents = self._store.documents_by_id(batch_id, [document_id for document_id, _, _ in body["value"]])
+        body["value"] = [document_body(d, family.shape) for d in documents]
         return _json(200, body)
 
     async def get_document(self, request: Request, batch_id: str, document_id: str) -> Response:

@@ -11,7 +11,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -103,6 +103,10 @@ class DocumentRow:
     error: dict[str, Any] | None
     deployment_name: str | None = None
     images: int | None = None  # images whose text was translated; None when the request did not ask for it
+
+
+DocumentKey = tuple[str, Status, datetime]
+"""A document's id, status and creation time: what a listing filters and orders by."""
 
 
 @dataclass(frozen=True)
@@ -310,13 +314,32 @@ class StateStore:
     def documents(self, batch_id: str, statuses: Collection[Status] | None = None) -> list[DocumentRow]:
         """The batch's documents, newest first; only those in `statuses` when given (filtered in SQL: a
         client listing the few new successes of a large batch must not cost a read of all of it)."""
-        query, parameters = "SELECT * FROM documents WHERE batch_id = ?", [batch_id]
+        return [_document(row) for row in self._select_documents("SELECT * FROM documents", batch_id, statuses)]
+
+    def document_keys(self, batch_id: str, statuses: Collection[Status] | None = None) -> list[DocumentKey]:
+        """Id, status and creation time of the batch's documents, newest first: a listing chooses its page from
+        these and reads only that page's rows (`documents_by_id`). Reading every row for every page made the
+        20 pages of a 2,000-document batch cost the service 0.45 CPU-s."""
+        rows = self._select_documents("SELECT id, status, created FROM documents", batch_id, statuses)
+        return [(row[0], Status(row[1]), datetime.fromisoformat(row[2])) for row in rows]
+
+    def documents_by_id(self, batch_id: str, ids: Sequence[str]) -> list[DocumentRow]:
+        """These documents of the batch, in the order of `ids` (at most a page: SQLite's parameter limit)."""
+        query = "SELECT * FROM documents WHERE batch_id = ?"
+        query += f" AND id IN ({','.join('?' * len(ids))})"
+        with self._lock:
+            rows = self._db.execute(query, [batch_id, *ids]).fetchall()
+        by_id = {row["id"]: _document(row) for row in rows}
+        return [by_id[document_id] for document_id in ids]
+
+    def _select_documents(self, select: str, batch_id: str, statuses: Collection[Status] | None) -> list[sqlite3.Row]:
+        """`select` (columns of `documents`) for the batch's documents in `statuses`, newest first."""
+        query, parameters = select + " WHERE batch_id = ?", [batch_id]
         if statuses is not None:
             query += f" AND status IN ({','.join('?' * len(statuses))})"
             parameters += [status.value for status in statuses]
         with self._lock:
-            rows = self._db.execute(query + " ORDER BY seq DESC", parameters).fetchall()
-        return [_document(row) for row in rows]
+            return self._db.execute(query + " ORDER BY seq DESC", parameters).fetchall()
 
     def tally(self, batch_id: str) -> Tally:
         """Counts by status and the characters charged, counted in SQL for every status read."""

@@ -82,6 +82,29 @@ def test_markdown_keeps_code_links_front_matter_keys_and_tables() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "segments"),
+    [
+        ("plain prose, no marks at all", ["plain prose, no marks at all"]),
+        ("see https://example.com/docs now", ["see", "now"]),
+        ("keep `code` as is", ["keep", "as is"]),
+        ("a **bold** word", ["a", "bold", "word"]),
+        ("a __strong__ word", ["a", "strong", "word"]),
+        ("a ~~gone~~ word", ["a", "gone", "word"]),
+        ("a line<br>break", ["a line", "break"]),
+        ("left | right", ["left", "right"]),
+        ("a [link](target.md) here", ["a", "link", "here"]),
+    ],
+)
+def test_markdown_lines_are_cut_at_each_inline_mark(line: str, segments: list[str]) -> None:
+    """Prose lines without any mark skip the inline scan; every kind of mark must still send a line to it."""
+    handler = handler_for("line.md")
+    assert handler is not None
+    engine = Recorder()
+    handler.rewrite(f"{line}\n".encode(), engine)
+    assert engine.calls == [segments]
+
+
 @pytest.mark.parametrize("name", ["empty.txt", "blank.md", "numbers.html"])
 def test_documents_without_words_have_no_translatable_text(name: str) -> None:
     data = {"empty.txt": b"", "blank.md": b"\n\n```\ncode only\n```\n", "numbers.html": b"<p>42</p><p>3.14</p>"}[name]
