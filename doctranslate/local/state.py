@@ -319,7 +319,7 @@ class StateStore:
     def document_keys(self, batch_id: str, statuses: Collection[Status] | None = None) -> list[DocumentKey]:
         """Id, status and creation time of the batch's documents, newest first: a listing chooses its page from
         these and reads only that page's rows (`documents_by_id`). Reading every row for every page made the
-        20 pages of a 2,000-document batch cost the service 0.45 CPU-s."""
+        20 pages of a 2,000-document batch take 0.43 s, against 0.13 s this way (docs/performance.md)."""
         rows = self._select_documents("SELECT id, status, created FROM documents", batch_id, statuses)
         return [(row[0], Status(row[1]), datetime.fromisoformat(row[2])) for row in rows]
 
