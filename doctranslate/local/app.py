@@ -246,15 +246,16 @@ class _BatchRoutes:
             wanted = ListRequest.parse(request.query_params)
         except ListParameterError as exc:
             return _invalid(str(exc))
-        batches = wanted.select(self._store.all_batches(), lambda b: (b.id, b.status, b.created))
+        keys = wanted.select(self._store.batch_keys(), lambda key: key)
         body = page(
-            batches,
+            keys,
             wanted,
             base_url=_base_url(request) + family.batches_path,
             query=request.query_params,
             dollar_names=not family.dated,
         )
-        body["value"] = [batch_body(b, self._store.tally(b.id), family.shape) for b in body["value"]]
+        batches = self._store.batches_by_id([batch_id for batch_id, _, _ in body["value"]])
+        body["value"] = [batch_body(b, self._store.tally(b.id), family.shape) for b in batches]
         return _json(200, body)
 
     def _batch(self, request: Request, batch_id: str) -> tuple[Family, BatchRow] | JSONResponse:

@@ -101,10 +101,10 @@ class JobRunner:
             self.store.set_batch_status(batch_id, Status.FAILED, error)
 
     async def _run_batch(self, batch_id: str) -> None:
-        batch = self.store.get_batch(batch_id)
-        if batch is None:
+        batch, request_json = self.store.get_batch(batch_id), self.store.batch_request(batch_id)
+        if batch is None or request_json is None:
             return
-        request = StartTranslationDetails.model_validate_json(batch.request)
+        request = StartTranslationDetails.model_validate_json(request_json)
         if not batch.enumerated:
             # Image files are inputs from 2025-12-01-preview on (api-facts §9b); older versions skip them.
             images = (batch.api_version or "") >= "2025-12"

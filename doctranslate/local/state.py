@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from doctranslate.redaction import redact_text
 from doctranslate.wire.status import Status
@@ -76,7 +76,6 @@ class BatchRow:
     created: datetime
     last_action: datetime
     status: Status
-    request: str
     error: dict[str, Any] | None
     cancel_requested: bool
     enumerated: bool
@@ -105,8 +104,12 @@ class DocumentRow:
     images: int | None = None  # images whose text was translated; None when the request did not ask for it
 
 
-DocumentKey = tuple[str, Status, datetime]
-"""A document's id, status and creation time: what a listing filters and orders by."""
+ListingKey = tuple[str, Status, datetime]
+"""A batch's or a document's id, status and creation time: what a listing filters and orders by."""
+
+_BATCH_COLUMNS: Final = "id, created, last_action, status, error, cancel_requested, enumerated, api_version"
+"""Every column of `batches` but the request, which only the job that runs the batch reads (`batch_request`):
+it holds a SAS per input, about a megabyte for 1,000 inputs, and status reads and listings never need it."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,6 @@ def _batch(row: sqlite3.Row) -> BatchRow:
         created=datetime.fromisoformat(row["created"]),
         last_action=datetime.fromisoformat(row["last_action"]),
         status=Status(row["status"]),
-        request=row["request"],
         error=json.loads(row["error"]) if row["error"] else None,
         cancel_requested=bool(row["cancel_requested"]),
         enumerated=bool(row["enumerated"]),
@@ -236,8 +238,14 @@ class StateStore:
 
     def get_batch(self, batch_id: str) -> BatchRow | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
+            row = self._db.execute(f"SELECT {_BATCH_COLUMNS} FROM batches WHERE id = ?", (batch_id,)).fetchone()  # noqa: S608
         return _batch(row) if row else None
+
+    def batch_request(self, batch_id: str) -> str | None:
+        """The request the batch was started with (its JSON, SAS included), for the job that runs it."""
+        with self._lock:
+            row = self._db.execute("SELECT request FROM batches WHERE id = ?", (batch_id,)).fetchone()
+        return row[0] if row else None
 
     def cancel_requested(self, batch_id: str) -> bool:
         """Asked before every document: reads one flag, not the batch's request (a megabyte for 1,000 inputs)."""
@@ -245,10 +253,20 @@ class StateStore:
             row = self._db.execute("SELECT cancel_requested FROM batches WHERE id = ?", (batch_id,)).fetchone()
         return row is None or bool(row[0])
 
-    def all_batches(self) -> list[BatchRow]:
+    def batch_keys(self) -> list[ListingKey]:
+        """Id, status and creation time of every batch, newest first: a listing chooses its page from these and
+        reads only that page's batches (`batches_by_id`), so a page costs the same however long the history."""
         with self._lock:
-            rows = self._db.execute("SELECT * FROM batches ORDER BY seq DESC").fetchall()
-        return [_batch(row) for row in rows]
+            rows = self._db.execute("SELECT id, status, created FROM batches ORDER BY seq DESC").fetchall()
+        return [(row[0], Status(row[1]), datetime.fromisoformat(row[2])) for row in rows]
+
+    def batches_by_id(self, ids: Sequence[str]) -> list[BatchRow]:
+        """These batches, in the order of `ids` (at most a page: SQLite's parameter limit)."""
+        query = f"SELECT {_BATCH_COLUMNS} FROM batches WHERE id IN ({','.join('?' * len(ids))})"  # noqa: S608
+        with self._lock:
+            rows = self._db.execute(query, list(ids)).fetchall()
+        by_id = {row["id"]: _batch(row) for row in rows}
+        return [by_id[batch_id] for batch_id in ids]
 
     def unfinished_batch_ids(self) -> list[str]:
         terminal = tuple(s.value for s in Status if s.is_terminal)
@@ -316,7 +334,7 @@ class StateStore:
         client listing the few new successes of a large batch must not cost a read of all of it)."""
         return [_document(row) for row in self._select_documents("SELECT * FROM documents", batch_id, statuses)]
 
-    def document_keys(self, batch_id: str, statuses: Collection[Status] | None = None) -> list[DocumentKey]:
+    def document_keys(self, batch_id: str, statuses: Collection[Status] | None = None) -> list[ListingKey]:
         """Id, status and creation time of the batch's documents, newest first: a listing chooses its page from
         these and reads only that page's rows (`documents_by_id`). Reading every row for every page made the
         20 pages of a 2,000-document batch take 0.43 s, against 0.13 s this way (docs/performance.md)."""
