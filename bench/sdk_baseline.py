@@ -50,10 +50,19 @@ async def download(connection: str, container: str, out: Path) -> None:
         await asyncio.gather(*[one(name) async for name in client.list_blob_names()])
 
 
-def main() -> None:
-    folder, out, languages = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].split(",")
-    connection = os.environ["AZURE_STORAGE_CONNECTION_STRING"]
-    storage = BlobServiceClient.from_connection_string(connection)
+def create_containers(languages: list[str]) -> None:
+    storage = BlobServiceClient.from_connection_string(os.environ["AZURE_STORAGE_CONNECTION_STRING"])
+    for container in ["source", *(f"target-{lang.lower()}" for lang in languages)]:
+        storage.create_container(container)
+
+
+def upload_folder(folder: Path) -> None:
+    asyncio.run(upload(os.environ["AZURE_STORAGE_CONNECTION_STRING"], "source", folder))
+
+
+def translate(languages: list[str]) -> tuple[int, list[str]]:
+    """Start one batch over the source container, wait for it: (documents succeeded, ids of those failed)."""
+    storage = BlobServiceClient.from_connection_string(os.environ["AZURE_STORAGE_CONNECTION_STRING"])
     key = storage.credential.account_key
     expiry = datetime.now(UTC) + timedelta(hours=2)
 
@@ -62,10 +71,6 @@ def main() -> None:
             storage.account_name, container, account_key=key, permission=permission, expiry=expiry
         )
         return f"{storage.url.rstrip('/')}/{container}?{token}"
-
-    for container in ["source", *(f"target-{lang.lower()}" for lang in languages)]:
-        storage.create_container(container)
-    asyncio.run(upload(connection, "source", folder))
 
     client = DocumentTranslationClient(
         os.environ["AZURE_DOCUMENT_TRANSLATION_ENDPOINT"],
@@ -78,9 +83,21 @@ def main() -> None:
         inputs=[DocumentTranslationInput(source_url=sas_url("source", "rl"), targets=targets)]
     )
     failed = [document.id for document in poller.result() if document.status != "Succeeded"]
+    return poller.details.documents_succeeded_count, failed
+
+
+def download_language(language: str, out: Path) -> None:
+    asyncio.run(download(os.environ["AZURE_STORAGE_CONNECTION_STRING"], f"target-{language.lower()}", out / language))
+
+
+def main() -> None:
+    folder, out, languages = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].split(",")
+    create_containers(languages)
+    upload_folder(folder)
+    succeeded, failed = translate(languages)
     for lang in languages:
-        asyncio.run(download(connection, f"target-{lang.lower()}", out / lang))
-    print(f"{poller.details.documents_succeeded_count} succeeded, {len(failed)} failed")
+        download_language(lang, out)
+    print(f"{succeeded} succeeded, {len(failed)} failed")
     sys.exit(1 if failed else 0)
 
 
