@@ -127,14 +127,9 @@ def run(repetitions: int) -> list[Result]:
     commands: list[Command] = [_doctranslate, _sdk_script, _sdk_script_as_flow, _doctranslate_without_qa]
     wall = {command: Figure("s") for command in commands}
     cpu = {command: Figure("CPU-s") for command in commands}
-    first: dict[Command, Figure] = {
-        _doctranslate: Figure("s"),
-        _sdk_script: Figure("s"),
-    }  # start to the first translation on disk
-    tail: dict[Command, Figure] = {
-        _doctranslate: Figure("s"),
-        _sdk_script: Figure("s"),
-    }  # the batch's end to the last one on disk
+    # From the start to the first translation on disk, and from the batch's end to the last one.
+    first: dict[Command, Figure] = {_doctranslate: Figure("s"), _sdk_script: Figure("s")}
+    tail: dict[Command, Figure] = {_doctranslate: Figure("s"), _sdk_script: Figure("s")}
     with scratch_folder("end-to-end") as scratch, running_prefect_server(scratch / "prefect") as prefect:
         source = scratch / "documents"
         write_mixed_documents(source, DOCUMENTS)
